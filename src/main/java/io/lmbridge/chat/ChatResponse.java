@@ -1,0 +1,15 @@
+package io.lmbridge.chat;
+
+import java.util.List;
+
+/** A finished response: one choice per requested completion ({@code n}), and usage when the provider told. */
+public record ChatResponse(List<Choice> choices, Usage usage) {
+
+  public ChatResponse {
+    choices = List.copyOf(choices);
+  }
+
+  /** @param message the assistant turn: text, reasoning, tool calls */
+  public record Choice(int index, Message message, FinishReason finishReason) {
+  }
+}

@@ -1,0 +1,4 @@
+package io.lmbridge.config;
+
+public record CacheConfig(boolean enabled, int ttlSeconds) {
+}

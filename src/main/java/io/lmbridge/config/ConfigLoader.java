@@ -1,0 +1,293 @@
+package io.lmbridge.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.Validator;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a {@link GatewayConfig} from its {@link ConfigSources}. The merged document is validated
+ * against {@code config-schema.json}; every error names where the bad value came from (the JSON
+ * file, a variable and its env file, or the command line) and the field.
+ */
+public final class ConfigLoader {
+
+  private static final String DEFAULTS = "built-in defaults";
+  private static final JsonObject DEFAULT_DOCUMENT = new JsonObject(resource("/defaults.json"));
+  private static final Validator VALIDATOR = Validator.create(
+      JsonSchema.of(new JsonObject(resource("/config-schema.json"))),
+      new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://lmbridge.local/")
+          .setOutputFormat(OutputFormat.Basic));
+
+  /** The original design's variables, and where each lands in the JSON document. */
+  private static final List<Variable> VARIABLES = List.of(
+      new Variable("GATEWAY_HOST", "/server/host", Kind.STRING),
+      new Variable("GATEWAY_PORT", "/server/port", Kind.INTEGER),
+      new Variable("LOG_LEVEL", "/log_level", Kind.LOWERCASE),
+      new Variable("SQLITE_DB_PATH", "/sqlite_db_path", Kind.STRING),
+      new Variable("CACHE_ENABLED", "/cache/enabled", Kind.BOOLEAN),
+      new Variable("CACHE_TTL_SECONDS", "/cache/ttl_seconds", Kind.INTEGER),
+      new Variable("LLAMA_MODEL_DIR", "/llama/model_dir", Kind.STRING),
+      new Variable("LLAMA_GPU_LAYERS", "/llama/gpu_layers", Kind.INTEGER),
+      new Variable("LLAMA_THREADS", "/llama/threads", Kind.INTEGER),
+      new Variable("LLAMA_TOP_K", "/llama/top_k", Kind.INTEGER),
+      new Variable("LLAMA_TOP_P", "/llama/top_p", Kind.NUMBER),
+      new Variable("LLAMA_STRUCTURED_MODE", "/llama/structured_mode", Kind.STRING),
+      new Variable("LLAMA_STRUCTURED_PLAN", "/llama/structured_plan", Kind.STRING));
+
+  private ConfigLoader() {
+  }
+
+  /** Reads every source now. Throws {@link ConfigException} with a message fit for an operator. */
+  public static GatewayConfig load(ConfigSources sources) {
+    for (Path path : sources.required()) {
+      if (!Files.isRegularFile(path)) {
+        throw new ConfigException(path + ": file not found");
+      }
+    }
+    JsonObject document = DEFAULT_DOCUMENT.copy();
+    Map<String, String> origins = new HashMap<>();
+    JsonObject file = readJson(sources.jsonFile());
+    String fileName = sources.jsonFile().toString();
+    if (file != null) {
+      merge(document, file);
+    }
+
+    Map<String, String> variables = new LinkedHashMap<>();
+    Map<String, String> variableOrigins = new HashMap<>();
+    sources.envFile().ifPresent(path -> {
+      EnvFile.parse(readText(path), path.toString()).forEach((key, value) -> {
+        variables.put(key, value);
+        variableOrigins.put(key, key + " in " + path);
+      });
+    });
+    sources.environment().forEach((key, value) -> {
+      variables.put(key, value);
+      variableOrigins.put(key, key + " in the environment");
+    });
+    for (Variable variable : VARIABLES) {
+      String value = variables.get(variable.name());
+      if (value != null) {
+        String origin = variableOrigins.get(variable.name());
+        put(document, variable.pointer(), variable.kind().convert(value, origin));
+        origins.put(variable.pointer(), origin);
+      }
+    }
+    JsonObject providers = document.getJsonObject("providers", new JsonObject());
+    for (String name : providers.fieldNames()) {
+      String variable = ProviderConfig.variablePrefix(name) + "_BASE_URL";
+      String value = variables.get(variable);
+      if (value != null && providers.getValue(name) instanceof JsonObject provider) {
+        provider.put("base_url", value);
+        origins.put("/providers/" + name + "/base_url", variableOrigins.get(variable));
+      }
+    }
+    merge(document, sources.overrides());
+    sources.overrides().fieldNames().forEach(field -> origins.put("/" + field, "the command line"));
+
+    validate(document, pointer -> originOf(pointer, origins, file, fileName));
+    return build(document, variables, fileName);
+  }
+
+  private static void validate(JsonObject document, java.util.function.Function<String, String> originOf) {
+    OutputUnit result = VALIDATOR.validate(document);
+    if (Boolean.TRUE.equals(result.getValid())) {
+      return;
+    }
+    String errors = result.getErrors().stream()
+        .filter(error -> error.getError() != null)
+        .map(error -> {
+          String pointer = error.getInstanceLocation().replaceFirst("^#", "");
+          String field = pointer.isEmpty() ? "(top level)" : pointer.substring(1).replace('/', '.');
+          return originOf.apply(pointer) + ": " + field + ": " + error.getError();
+        })
+        .distinct()
+        .collect(Collectors.joining("; "));
+    throw new ConfigException(errors);
+  }
+
+  private static String originOf(String pointer, Map<String, String> origins, JsonObject file, String fileName) {
+    for (String prefix = pointer; !prefix.isEmpty(); prefix = prefix.substring(0, prefix.lastIndexOf('/'))) {
+      if (origins.containsKey(prefix)) {
+        return origins.get(prefix);
+      }
+    }
+    return file != null && contains(file, pointer) ? fileName : DEFAULTS;
+  }
+
+  private static GatewayConfig build(JsonObject doc, Map<String, String> variables, String fileName) {
+    JsonObject server = doc.getJsonObject("server");
+    JsonObject timeouts = doc.getJsonObject("timeouts");
+    JsonObject cluster = doc.getJsonObject("cluster");
+    JsonObject cache = doc.getJsonObject("cache");
+    JsonObject llama = doc.getJsonObject("llama");
+
+    Map<String, ProviderConfig> providers = new TreeMap<>();
+    JsonObject providerDocs = doc.getJsonObject("providers");
+    for (String name : providerDocs.fieldNames()) {
+      providers.put(name, provider(name, providerDocs.getJsonObject(name), variables, fileName));
+    }
+    Map<String, String> aliases = new TreeMap<>();
+    doc.getJsonObject("aliases").forEach(entry -> aliases.put(entry.getKey(), (String) entry.getValue()));
+    aliases.forEach((alias, target) -> {
+      int colon = target.indexOf(':');
+      if (colon <= 0 || !providers.containsKey(target.substring(0, colon))) {
+        throw new ConfigException(fileName + ": aliases." + alias + ": '" + target
+            + "' is not provider:model with a configured provider (" + String.join(", ", providers.keySet()) + ")");
+      }
+    });
+    String defaultProvider = doc.getString("default_provider");
+    if (defaultProvider != null && !providers.containsKey(defaultProvider)) {
+      throw new ConfigException(fileName + ": default_provider: '" + defaultProvider + "' is not a configured provider");
+    }
+
+    return new GatewayConfig(
+        new ServerConfig(server.getString("host"), server.getInteger("port"),
+            server.getLong("max_body_bytes"), server.getInteger("instances")),
+        providers,
+        aliases,
+        defaultProvider,
+        new TimeoutConfig(timeouts.getInteger("request_seconds"), timeouts.getInteger("stream_idle_seconds"),
+            timeouts.getInteger("connect_seconds")),
+        new ClusterConfig(cluster.getBoolean("enabled"), cluster.getString("name"), cluster.getString("host"),
+            cluster.getInteger("port"), strings(cluster.getJsonArray("members")), cluster.getBoolean("multicast")),
+        doc.getString("log_level"),
+        new CacheConfig(cache.getBoolean("enabled"), cache.getInteger("ttl_seconds")),
+        new LlamaConfig(llama.getString("model_dir"), llama.getInteger("gpu_layers"), llama.getInteger("threads"),
+            llama.getInteger("top_k"), llama.getDouble("top_p"), llama.getString("structured_mode"),
+            llama.getString("structured_plan")),
+        doc.getString("sqlite_db_path"));
+  }
+
+  private static ProviderConfig provider(String name, JsonObject doc, Map<String, String> variables, String fileName) {
+    String baseUrl = doc.getString("base_url");
+    if (baseUrl == null) {
+      throw new ConfigException(fileName + ": providers." + name + ".base_url: required (or set "
+          + ProviderConfig.variablePrefix(name) + "_BASE_URL)");
+    }
+    String keyVariable = doc.getString("api_key_env", ProviderConfig.variablePrefix(name) + "_API_KEY");
+    String apiKey = doc.getString("api_key", variables.get(keyVariable));
+    Map<String, String> headers = new TreeMap<>();
+    doc.getJsonObject("headers", new JsonObject()).forEach(e -> headers.put(e.getKey(), (String) e.getValue()));
+    return new ProviderConfig(name,
+        ProviderType.parse(doc.getString("type", "openai")).orElseThrow(),
+        baseUrl.replaceAll("/+$", ""),
+        apiKey,
+        keyVariable,
+        strings(doc.getJsonArray("models", new JsonArray())),
+        headers,
+        doc.getString("max_tokens_field", "max_tokens"));
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array.stream().map(String.class::cast).toList();
+  }
+
+  private static JsonObject readJson(Path path) {
+    if (!Files.isRegularFile(path)) {
+      return null;
+    }
+    String text = readText(path);
+    try {
+      return new JsonObject(text);
+    } catch (DecodeException | ClassCastException e) {
+      throw new ConfigException(path + ": not a JSON object: " + e.getMessage());
+    }
+  }
+
+  private static String readText(Path path) {
+    try {
+      return Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new ConfigException(path + ": cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Deep merge: objects merge field by field, anything else is replaced. */
+  private static void merge(JsonObject target, JsonObject source) {
+    source.forEach(entry -> {
+      Object existing = target.getValue(entry.getKey());
+      if (existing instanceof JsonObject existingObject && entry.getValue() instanceof JsonObject sourceObject) {
+        merge(existingObject, sourceObject);
+      } else {
+        target.put(entry.getKey(), entry.getValue() instanceof JsonObject object ? object.copy() : entry.getValue());
+      }
+    });
+  }
+
+  private static void put(JsonObject document, String pointer, Object value) {
+    String[] parts = pointer.substring(1).split("/");
+    JsonObject parent = document;
+    for (int i = 0; i < parts.length - 1; i++) {
+      parent = parent.getJsonObject(parts[i]);
+    }
+    parent.put(parts[parts.length - 1], value);
+  }
+
+  private static boolean contains(JsonObject document, String pointer) {
+    Object node = document;
+    for (String part : pointer.substring(1).split("/")) {
+      if (!(node instanceof JsonObject object) || !object.containsKey(part)) {
+        return pointer.isEmpty();
+      }
+      node = object.getValue(part);
+    }
+    return true;
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(name)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private record Variable(String name, String pointer, Kind kind) {
+  }
+
+  private enum Kind {
+    STRING, LOWERCASE, INTEGER, NUMBER, BOOLEAN;
+
+    Object convert(String value, String origin) {
+      try {
+        return switch (this) {
+          case STRING -> value;
+          case LOWERCASE -> value.toLowerCase(Locale.ROOT);
+          case INTEGER -> Integer.parseInt(value.strip());
+          case NUMBER -> Double.parseDouble(value.strip());
+          case BOOLEAN -> parseBoolean(value.strip(), origin);
+        };
+      } catch (NumberFormatException e) {
+        throw new ConfigException(origin + ": '" + value + "' is not a " + name().toLowerCase(Locale.ROOT));
+      }
+    }
+
+    private static boolean parseBoolean(String value, String origin) {
+      return switch (value.toLowerCase(Locale.ROOT)) {
+        case "true", "1", "yes", "on" -> true;
+        case "false", "0", "no", "off" -> false;
+        default -> throw new ConfigException(origin + ": '" + value + "' is not a boolean (true or false)");
+      };
+    }
+  }
+}

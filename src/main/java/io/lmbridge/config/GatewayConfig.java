@@ -1,0 +1,47 @@
+package io.lmbridge.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The effective configuration: immutable, replaced whole on reload. Verticles read the current one
+ * from {@link LiveConfig} per request, which is how a reload reaches them without a restart.
+ */
+public record GatewayConfig(
+    ServerConfig server,
+    Map<String, ProviderConfig> providers,
+    Map<String, String> aliases,
+    String defaultProvider,
+    TimeoutConfig timeouts,
+    ClusterConfig cluster,
+    String logLevel,
+    CacheConfig cache,
+    LlamaConfig llama,
+    String sqliteDbPath) {
+
+  public GatewayConfig {
+    providers = Map.copyOf(providers);
+    aliases = Map.copyOf(aliases);
+  }
+
+  public Optional<ProviderConfig> provider(String name) {
+    return Optional.ofNullable(providers.get(name));
+  }
+
+  /** Names of settings that differ from {@code running} but only take effect after a restart. */
+  public List<String> restartRequiredComparedTo(GatewayConfig running) {
+    java.util.ArrayList<String> changed = new java.util.ArrayList<>();
+    if (!Objects.equals(server, running.server)) {
+      changed.add("server");
+    }
+    if (!Objects.equals(cluster, running.cluster)) {
+      changed.add("cluster");
+    }
+    if (!Objects.equals(sqliteDbPath, running.sqliteDbPath)) {
+      changed.add("sqlite_db_path");
+    }
+    return changed;
+  }
+}

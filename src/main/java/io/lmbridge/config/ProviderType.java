@@ -1,0 +1,19 @@
+package io.lmbridge.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The wire formats the gateway has adapters for. */
+public enum ProviderType {
+  /** OpenAI Chat Completions: OpenAI itself, xAI, and any OpenAI-compatible server. */
+  OPENAI;
+
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Optional<ProviderType> parse(String value) {
+    return Arrays.stream(values()).filter(type -> type.configName().equals(value)).findFirst();
+  }
+}

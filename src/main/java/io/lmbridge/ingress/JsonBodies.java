@@ -1,0 +1,32 @@
+package io.lmbridge.ingress;
+
+import io.lmbridge.chat.ApiError;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** The request body as a JSON object, or a 400 that says what is wrong with it. */
+public final class JsonBodies {
+
+  private JsonBodies() {
+  }
+
+  public static JsonObject object(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      throw ApiError.invalidRequest("the request body is empty; expected a JSON object", null).exception();
+    }
+    try {
+      return body.toJsonObject();
+    } catch (DecodeException | ClassCastException notAnObject) {
+      try {
+        body.toJson();
+      } catch (DecodeException malformed) {
+        throw ApiError.invalidRequest("the request body is not valid JSON: " + malformed.getMessage(), null)
+            .exception();
+      }
+      throw ApiError.invalidRequest("the request body must be a JSON object", null).exception();
+    }
+  }
+}

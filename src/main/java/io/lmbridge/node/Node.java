@@ -1,0 +1,163 @@
+package io.lmbridge.node;
+
+import io.lmbridge.config.ConfigLoader;
+import io.lmbridge.config.ConfigWatcher;
+import io.lmbridge.config.GatewayConfig;
+import io.lmbridge.config.LiveConfig;
+import io.lmbridge.config.ProviderConfig;
+import io.lmbridge.ingress.IngressVerticle;
+import io.lmbridge.provider.ProviderAdapters;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One gateway process: builds Vert.x (clustered or not), deploys the verticles of its roles, keeps
+ * provider adapters in step with the configuration, and shuts down in order: ingress first
+ * (draining requests in flight), then adapters, then Vert.x and the cluster membership.
+ */
+public final class Node {
+
+  private static final System.Logger LOG = System.getLogger(Node.class.getName());
+  private static final long CONFIG_POLL_MILLIS = 250;
+  private static final Duration DRAIN = Duration.ofSeconds(30);
+
+  private final Vertx vertx;
+  private final LiveConfig config;
+  private final Set<Role> roles;
+  private final ConfigWatcher watcher;
+  private final List<IngressVerticle> ingress = new CopyOnWriteArrayList<>();
+  private final Map<String, Future<String>> adapterDeployments = new HashMap<>();
+  private String ingressDeployment;
+
+  private Node(Vertx vertx, LiveConfig config, Set<Role> roles) {
+    this.vertx = vertx;
+    this.config = config;
+    this.roles = roles;
+    this.watcher = new ConfigWatcher(vertx, config);
+  }
+
+  /** Starts a node; fails with a {@code ConfigException} when the configuration is unusable. */
+  public static Future<Node> start(NodeSettings settings) {
+    GatewayConfig initial;
+    try {
+      initial = ConfigLoader.load(settings.sources());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    LogLevels.apply(initial.logLevel());
+    LiveConfig live = new LiveConfig(settings.sources(), initial);
+    VertxOptions options = new VertxOptions();
+    Future<Vertx> vertx;
+    HazelcastClusterManager cluster = null;
+    if (initial.cluster().enabled()) {
+      cluster = ClusterSetup.clusterManager(initial.cluster());
+      options.setEventBusOptions(new EventBusOptions().setHost(initial.cluster().host()).setPort(0));
+      vertx = Vertx.builder().with(options).withClusterManager(cluster).buildClustered();
+    } else {
+      vertx = Future.succeededFuture(Vertx.vertx(options));
+    }
+    HazelcastClusterManager members = cluster;
+    return vertx.compose(v -> {
+      Node node = new Node(v, live, settings.roles());
+      NodeInfo info = new NodeInfo(
+          members == null ? "standalone" : members.getNodeId(),
+          BuildInfo.version(), Instant.now(), settings.roles(), members != null,
+          () -> members == null ? List.of("standalone") : members.getNodes(),
+          new AtomicLong());
+      return node.deploy(info).map(node).recover(failure -> v.close().transform(closed -> Future.failedFuture(failure)));
+    });
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public LiveConfig config() {
+    return config;
+  }
+
+  /** The port the ingress listens on (useful when configured as 0). */
+  public int port() {
+    return ingress.isEmpty() ? -1 : ingress.get(0).actualPort();
+  }
+
+  /**
+   * Stops in order: ingress first (draining requests in flight), then adapters, then Vert.x and the
+   * cluster membership. Blocks, so it runs outside Vert.x (the shutdown hook, a test): a close chained
+   * inside Vert.x callbacks would wait for an event loop that the close itself stops.
+   */
+  public void stop() {
+    watcher.stop();
+    if (ingressDeployment != null) {
+      vertx.undeploy(ingressDeployment).await();
+    }
+    Future.join(adapterDeployments.values().stream().map(deployment -> deployment.compose(vertx::undeploy)).toList())
+        .await();
+    vertx.close().await();
+  }
+
+  private Future<Void> deploy(NodeInfo info) {
+    config.onChange((previous, next) -> {
+      LogLevels.apply(next.logLevel());
+      if (roles.contains(Role.PROVIDERS)) {
+        vertx.runOnContext(v -> reconcileAdapters(next));
+      }
+    });
+    Future<Void> adapters = roles.contains(Role.PROVIDERS) ? reconcileAdapters(config.get()) : Future.succeededFuture();
+    return adapters
+        .compose(v -> roles.contains(Role.INGRESS) ? deployIngress(info) : Future.succeededFuture())
+        .compose(v -> watcher.start(CONFIG_POLL_MILLIS));
+  }
+
+  private Future<Void> deployIngress(NodeInfo info) {
+    int instances = config.get().server().instances() > 0 ? config.get().server().instances() : cores();
+    return vertx.deployVerticle(() -> {
+          IngressVerticle verticle = new IngressVerticle(config, info, DRAIN);
+          ingress.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(instances))
+        .onSuccess(id -> {
+          ingressDeployment = id;
+          LOG.log(System.Logger.Level.INFO, "LMBridge listening on http://" + config.get().server().host() + ":" + port()
+              + " (" + instances + " ingress instances)");
+        })
+        .mapEmpty();
+  }
+
+  /** Deploys an adapter for each provider newly configured and undeploys those no longer configured. */
+  private Future<Void> reconcileAdapters(GatewayConfig current) {
+    List<Future<?>> changes = new ArrayList<>();
+    for (ProviderConfig provider : current.providers().values()) {
+      adapterDeployments.computeIfAbsent(provider.name(), name -> {
+        Future<String> deployment = vertx.deployVerticle(() -> ProviderAdapters.create(provider, config),
+            new DeploymentOptions().setInstances(cores()));
+        changes.add(deployment);
+        return deployment;
+      });
+    }
+    for (String name : List.copyOf(adapterDeployments.keySet())) {
+      if (!current.providers().containsKey(name)) {
+        changes.add(adapterDeployments.remove(name).compose(vertx::undeploy));
+      }
+    }
+    return Future.all(changes).mapEmpty();
+  }
+
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
+  }
+}

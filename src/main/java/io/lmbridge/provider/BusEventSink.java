@@ -1,0 +1,57 @@
+package io.lmbridge.provider;
+
+import io.lmbridge.bus.BusCodec;
+import io.lmbridge.bus.CallHeaders;
+import io.lmbridge.chat.ApiError;
+import io.lmbridge.chat.ChatEvent;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+
+import java.util.List;
+
+/** Sends a call's events to the inbox of the ingress that asked for them. */
+final class BusEventSink implements EventSink {
+
+  private final EventBus bus;
+  private final String inbox;
+  private final String callId;
+  private final Runnable onClose;
+  private boolean closed;
+
+  BusEventSink(EventBus bus, String inbox, String callId, Runnable onClose) {
+    this.bus = bus;
+    this.inbox = inbox;
+    this.callId = callId;
+    this.onClose = onClose;
+  }
+
+  @Override
+  public void emit(List<ChatEvent> events) {
+    if (!closed && !events.isEmpty()) {
+      bus.send(inbox, BusCodec.encodeEvents(events), headers());
+    }
+  }
+
+  @Override
+  public void end() {
+    close(List.of());
+  }
+
+  @Override
+  public void fail(ApiError error) {
+    close(List.of(new ChatEvent.Failure(error)));
+  }
+
+  private void close(List<ChatEvent> last) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    bus.send(inbox, BusCodec.encodeEvents(last), headers().addHeader(CallHeaders.END, "true"));
+    onClose.run();
+  }
+
+  private DeliveryOptions headers() {
+    return new DeliveryOptions().addHeader(CallHeaders.CALL_ID, callId);
+  }
+}

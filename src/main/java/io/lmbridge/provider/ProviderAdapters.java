@@ -1,0 +1,18 @@
+package io.lmbridge.provider;
+
+import io.lmbridge.config.LiveConfig;
+import io.lmbridge.config.ProviderConfig;
+import io.lmbridge.provider.openai.OpenAiCompatibleVerticle;
+
+/** Which adapter verticle serves a configured provider, by its wire type. */
+public final class ProviderAdapters {
+
+  private ProviderAdapters() {
+  }
+
+  public static ProviderVerticle create(ProviderConfig provider, LiveConfig config) {
+    return switch (provider.type()) {
+      case OPENAI -> new OpenAiCompatibleVerticle(provider.name(), config);
+    };
+  }
+}

@@ -1,0 +1,109 @@
+package io.lmbridge.provider;
+
+import io.lmbridge.bus.Addresses;
+import io.lmbridge.bus.BusCodec;
+import io.lmbridge.bus.BusFailures;
+import io.lmbridge.bus.CallHeaders;
+import io.lmbridge.chat.ApiError;
+import io.lmbridge.chat.ChatRequest;
+import io.lmbridge.chat.ChatResponse;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Serves the chat call contract of {@link CallHeaders} for one provider: decodes calls, keeps the
+ * in-flight ones cancellable, and turns outcomes into replies, events and bus failures. Subclasses
+ * only translate to and from their provider's wire format.
+ */
+public abstract class ProviderVerticle extends VerticleBase {
+
+  private final String providerName;
+  private final Map<String, CallContext> inFlight = new HashMap<>();
+
+  protected ProviderVerticle(String providerName) {
+    this.providerName = providerName;
+  }
+
+  /** A non-streamed call: the whole response, or a failure carrying an {@link ApiError}. */
+  protected abstract Future<ChatResponse> complete(ChatRequest request, CallContext call);
+
+  /**
+   * A streamed call: the future completes when the upstream accepted the request (or fails with the
+   * error to answer instead); the events then go to {@code sink}, which the adapter ends or fails.
+   */
+  protected abstract Future<Void> stream(ChatRequest request, EventSink sink, CallContext call);
+
+  @Override
+  public Future<?> start() {
+    var calls = vertx.eventBus().<Buffer>consumer(Addresses.provider(providerName), this::onCall);
+    var cancels = vertx.eventBus().<String>consumer(Addresses.CANCEL, message -> cancel(message.body()));
+    return Future.all(calls.completion(), cancels.completion());
+  }
+
+  public String providerName() {
+    return providerName;
+  }
+
+  private void onCall(Message<Buffer> message) {
+    String callId = message.headers().get(CallHeaders.CALL_ID);
+    CallContext call = new CallContext(callId, message.headers().get(CallHeaders.REQUEST_ID));
+    ChatRequest request;
+    try {
+      request = BusCodec.decode(message.body(), ChatRequest.class);
+    } catch (RuntimeException e) {
+      BusFailures.fail(message, e);
+      return;
+    }
+    inFlight.put(callId, call);
+    if (CallHeaders.STREAM.equals(message.headers().get(CallHeaders.ACTION))) {
+      String inbox = message.headers().get(CallHeaders.INBOX);
+      EventSink sink = new BusEventSink(vertx.eventBus(), inbox, callId, () -> inFlight.remove(callId));
+      invoke(() -> stream(request, sink, call)).onComplete(accepted -> {
+        if (accepted.succeeded()) {
+          message.reply(null);
+        } else {
+          inFlight.remove(callId);
+          BusFailures.fail(message, accepted.cause());
+        }
+      });
+    } else {
+      invoke(() -> complete(request, call)).onComplete(done -> {
+        inFlight.remove(callId);
+        if (done.succeeded()) {
+          message.reply(BusCodec.encode(done.result()));
+        } else {
+          BusFailures.fail(message, done.cause());
+        }
+      });
+    }
+  }
+
+  /** An adapter that throws instead of returning a failed future still answers the call. */
+  private static <T> Future<T> invoke(java.util.function.Supplier<Future<T>> action) {
+    try {
+      return action.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private void cancel(String callId) {
+    CallContext call = inFlight.remove(callId);
+    if (call != null) {
+      call.cancel();
+    }
+  }
+
+  /** The error every adapter gives when its provider has no credentials configured. */
+  protected static ApiError missingKey(String provider, String keyVariable) {
+    return new ApiError(401, "authentication_error",
+        "provider '" + provider + "' has no API key: set " + keyVariable
+            + " (environment or env file) or providers." + provider + ".api_key in the JSON config",
+        null, "missing_api_key", null);
+  }
+}

@@ -1,0 +1,175 @@
+package io.lmbridge.provider.openai;
+
+import io.lmbridge.chat.ApiError;
+import io.lmbridge.chat.ChatEvent;
+import io.lmbridge.chat.ChatRequest;
+import io.lmbridge.chat.ChatResponse;
+import io.lmbridge.chat.openai.ChatCompletionsChunks;
+import io.lmbridge.chat.openai.ChatCompletionsRequests;
+import io.lmbridge.chat.openai.ChatCompletionsResponses;
+import io.lmbridge.config.LiveConfig;
+import io.lmbridge.config.ProviderConfig;
+import io.lmbridge.provider.CallContext;
+import io.lmbridge.provider.EventSink;
+import io.lmbridge.provider.ProviderVerticle;
+import io.lmbridge.provider.SseParser;
+import io.lmbridge.provider.UpstreamError;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.parsetools.RecordParser;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The adapter for every upstream that speaks OpenAI Chat Completions: OpenAI, xAI and the
+ * OpenAI-compatible servers declared in config. Settings are read per call, so a reloaded key or
+ * base URL applies to the next request.
+ */
+public final class OpenAiCompatibleVerticle extends ProviderVerticle {
+
+  private static final String DONE = "[DONE]";
+  private static final int POOLED_CONNECTION_IDLE_SECONDS = 60;
+
+  private final LiveConfig config;
+  private HttpClient http;
+
+  public OpenAiCompatibleVerticle(String providerName, LiveConfig config) {
+    super(providerName);
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    var timeouts = config.get().timeouts();
+    http = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setConnectTimeout((int) TimeUnit.SECONDS.toMillis(timeouts.connectSeconds()))
+            .setIdleTimeout(POOLED_CONNECTION_IDLE_SECONDS)
+            .setDecompressionSupported(true),
+        new PoolOptions().setHttp1MaxSize(512));
+    return super.start();
+  }
+
+  @Override
+  protected Future<ChatResponse> complete(ChatRequest request, CallContext call) {
+    ProviderConfig provider = settings();
+    return send(provider, request, call).compose(response -> response.body().compose(body -> {
+      if (response.statusCode() / 100 != 2) {
+        return Future.failedFuture(upstreamError(provider, response, body));
+      }
+      try {
+        return Future.succeededFuture(ChatCompletionsResponses.parse(body.toJsonObject()));
+      } catch (DecodeException | ClassCastException e) {
+        return Future.failedFuture(ApiError.upstream(502, provider.name() + ": upstream sent a malformed response")
+            .exception());
+      }
+    }));
+  }
+
+  @Override
+  protected Future<Void> stream(ChatRequest request, EventSink sink, CallContext call) {
+    ProviderConfig provider = settings();
+    return send(provider, request, call).compose(response -> {
+      if (response.statusCode() / 100 != 2) {
+        return response.body().compose(body -> Future.failedFuture(upstreamError(provider, response, body)));
+      }
+      relay(provider.name(), response, sink);
+      return Future.succeededFuture();
+    });
+  }
+
+  /** Forwards each upstream event as soon as its blank line arrives. */
+  private static void relay(String provider, HttpClientResponse response, EventSink sink) {
+    SseParser sse = new SseParser((event, data) -> {
+      if (DONE.equals(data)) {
+        sink.end();
+        return;
+      }
+      List<ChatEvent> events;
+      try {
+        events = ChatCompletionsChunks.parse(new JsonObject(data), provider);
+      } catch (DecodeException | ClassCastException e) {
+        sink.fail(ApiError.upstream(502, provider + ": upstream sent a malformed stream event"));
+        return;
+      }
+      if (!events.isEmpty() && events.get(events.size() - 1) instanceof ChatEvent.Failure failure) {
+        sink.emit(events.subList(0, events.size() - 1));
+        sink.fail(failure.error());
+      } else {
+        sink.emit(events);
+      }
+    });
+    RecordParser lines = RecordParser.newDelimited("\n", response);
+    lines.handler(sse::line);
+    lines.endHandler(done -> {
+      sse.end();
+      sink.end();
+    });
+    lines.exceptionHandler(failure -> sink.fail(UpstreamError.unreachable(provider, failure)));
+  }
+
+  private Future<HttpClientResponse> send(ProviderConfig provider, ChatRequest request, CallContext call) {
+    if (!provider.hasKey()) {
+      return Future.failedFuture(missingKey(provider.name(), provider.apiKeyVariable()).exception());
+    }
+    Buffer body = ChatCompletionsRequests.write(request, provider.maxTokensField()).toBuffer();
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setAbsoluteURI(provider.baseUrl() + "/chat/completions")
+        .setIdleTimeout(TimeUnit.SECONDS.toMillis(config.get().timeouts().streamIdleSeconds()))
+        .setHeaders(headers(provider, request.stream()));
+    Promise<HttpClientResponse> response = Promise.promise();
+    http.request(options).onComplete(created -> {
+      if (created.failed()) {
+        response.fail(UpstreamError.unreachable(provider.name(), created.cause()).exception());
+        return;
+      }
+      HttpClientRequest upstream = created.result();
+      call.onCancel(upstream::reset);
+      upstream.send(body).onComplete(sent -> {
+        if (sent.succeeded()) {
+          response.complete(sent.result());
+        } else {
+          response.fail(call.cancelled()
+              ? ApiError.upstream(499, "cancelled by the client").exception()
+              : UpstreamError.unreachable(provider.name(), sent.cause()).exception());
+        }
+      });
+    });
+    return response.future();
+  }
+
+  private static MultiMap headers(ProviderConfig provider, boolean stream) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add(HttpHeaders.CONTENT_TYPE, "application/json")
+        .add(HttpHeaders.ACCEPT, stream ? "text/event-stream" : "application/json")
+        .add(HttpHeaders.AUTHORIZATION, "Bearer " + provider.apiKey());
+    provider.headers().forEach(headers::add);
+    return headers;
+  }
+
+  private static RuntimeException upstreamError(ProviderConfig provider, HttpClientResponse response, Buffer body) {
+    return UpstreamError.of(provider.name(), response.statusCode(), body,
+        response.getHeader(HttpHeaders.RETRY_AFTER)).exception();
+  }
+
+  private ProviderConfig settings() {
+    return config.get().provider(providerName())
+        .orElseThrow(() -> ApiError.notFound("provider '" + providerName() + "' is no longer configured",
+            "model", "model_not_found").exception());
+  }
+}

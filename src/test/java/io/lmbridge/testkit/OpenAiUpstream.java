@@ -1,0 +1,277 @@
+package io.lmbridge.testkit;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP server on 127.0.0.1 that speaks OpenAI's documented Chat Completions wire format:
+ * bearer auth, {@code chat.completion} bodies, {@code chat.completion.chunk} SSE framed with CRLF
+ * and split across TCP writes, the usage chunk, {@code [DONE]}, and OpenAI error bodies. What it
+ * answers is set per test with {@link #reply}; what it received is kept for assertions.
+ */
+public final class OpenAiUpstream {
+
+  private final Vertx vertx;
+  private final String apiKey;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger disconnects = new AtomicInteger();
+  private volatile Reply reply = Reply.text("Hello from the upstream");
+  private HttpServer server;
+
+  private OpenAiUpstream(Vertx vertx, String apiKey) {
+    this.vertx = vertx;
+    this.apiKey = apiKey;
+  }
+
+  public static Future<OpenAiUpstream> start(Vertx vertx, String apiKey) {
+    OpenAiUpstream upstream = new OpenAiUpstream(vertx, apiKey);
+    upstream.server = vertx.createHttpServer().requestHandler(upstream::handle);
+    return upstream.server.listen(0, "127.0.0.1").map(upstream);
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + server.actualPort() + "/v1";
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  public void reply(Reply next) {
+    reply = next;
+  }
+
+  public List<Received> received() {
+    return received;
+  }
+
+  public Received last() {
+    return received.get(received.size() - 1);
+  }
+
+  /** Streams whose client (the gateway) hung up before the end. */
+  public int disconnects() {
+    return disconnects.get();
+  }
+
+  public Future<Void> close() {
+    return server.close();
+  }
+
+  private void handle(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      HttpServerResponse response = request.response();
+      if (!request.path().equals("/v1/chat/completions")) {
+        error(response, 404, "invalid_request_error", "Invalid URL (" + request.method() + " " + request.path() + ")",
+            null);
+        return;
+      }
+      JsonObject json = body.toJsonObject();
+      received.add(new Received(json, request.headers()));
+      if (!("Bearer " + apiKey).equals(request.getHeader("Authorization"))) {
+        error(response, 401, "invalid_request_error", "Incorrect API key provided", null);
+        return;
+      }
+      Reply current = reply;
+      if (current.status != 200) {
+        error(response, current.status, current.errorType, current.text, current.retryAfter);
+      } else if (Boolean.TRUE.equals(json.getBoolean("stream"))) {
+        stream(json, response, current);
+      } else {
+        vertx.setTimer(Math.max(1, current.delayMillis), t -> response
+            .putHeader("Content-Type", "application/json")
+            .end(completion(json, current).toBuffer()));
+      }
+    });
+  }
+
+  private static void error(HttpServerResponse response, int status, String type, String message, String retryAfter) {
+    if (retryAfter != null) {
+      response.putHeader("Retry-After", retryAfter);
+    }
+    response.setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", new JsonObject()
+            .put("message", message).put("type", type).put("param", null).put("code", null)).toBuffer());
+  }
+
+  private JsonObject completion(JsonObject request, Reply reply) {
+    JsonObject message = new JsonObject().put("role", "assistant");
+    String finish = "stop";
+    if (reply.toolName != null) {
+      message.put("content", null).put("tool_calls", new JsonArray().add(new JsonObject()
+          .put("id", "call_1").put("type", "function")
+          .put("function", new JsonObject().put("name", reply.toolName).put("arguments", reply.toolArguments))));
+      finish = "tool_calls";
+    } else {
+      message.put("content", reply.text);
+    }
+    if (reply.reasoning != null) {
+      message.put("reasoning_content", reply.reasoning);
+    }
+    return new JsonObject()
+        .put("id", "chatcmpl-upstream")
+        .put("object", "chat.completion")
+        .put("created", 1700000000)
+        .put("model", request.getString("model"))
+        .put("choices", new JsonArray().add(new JsonObject()
+            .put("index", 0).put("message", message).put("logprobs", null).put("finish_reason", finish)))
+        .put("usage", usage());
+  }
+
+  private static JsonObject usage() {
+    return new JsonObject().put("prompt_tokens", 11).put("completion_tokens", 7).put("total_tokens", 18)
+        .put("prompt_tokens_details", new JsonObject().put("cached_tokens", 3))
+        .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", 0));
+  }
+
+  /** Chunks as OpenAI sends them; every event is written in two TCP writes, split mid-line. */
+  private void stream(JsonObject request, HttpServerResponse response, Reply reply) {
+    response.setChunked(true).putHeader("Content-Type", "text/event-stream");
+    response.closeHandler(v -> {
+      if (!response.ended()) {
+        disconnects.incrementAndGet();
+      }
+    });
+    List<JsonObject> chunks = new java.util.ArrayList<>();
+    String model = request.getString("model");
+    chunks.add(chunk(model, new JsonObject().put("role", "assistant").put("content", ""), null));
+    if (reply.reasoning != null) {
+      chunks.add(chunk(model, new JsonObject().put("reasoning_content", reply.reasoning), null));
+    }
+    if (reply.toolName != null) {
+      String args = reply.toolArguments;
+      int half = args.length() / 2;
+      chunks.add(chunk(model, new JsonObject().put("tool_calls", new JsonArray().add(new JsonObject()
+          .put("index", 0).put("id", "call_1").put("type", "function")
+          .put("function", new JsonObject().put("name", reply.toolName).put("arguments", args.substring(0, half))))),
+          null));
+      chunks.add(chunk(model, new JsonObject().put("tool_calls", new JsonArray().add(new JsonObject()
+          .put("index", 0).put("function", new JsonObject().put("arguments", args.substring(half))))), null));
+      chunks.add(chunk(model, new JsonObject(), "tool_calls"));
+    } else {
+      for (String piece : reply.pieces()) {
+        chunks.add(chunk(model, new JsonObject().put("content", piece), null));
+      }
+      chunks.add(chunk(model, new JsonObject(), "stop"));
+    }
+    List<String> events = new java.util.ArrayList<>();
+    chunks.forEach(chunk -> events.add("data: " + chunk.encode() + "\r\n\r\n"));
+    if (reply.failMidStream) {
+      events.add("data: " + new JsonObject().put("error", new JsonObject()
+          .put("message", "The server had an error while processing your request").put("type", "server_error"))
+          .encode() + "\r\n\r\n");
+    } else {
+      JsonObject usageChunk = new JsonObject().put("id", "chatcmpl-upstream").put("object", "chat.completion.chunk")
+          .put("created", 1700000000).put("model", model).put("choices", new JsonArray()).put("usage", usage());
+      events.add("data: " + usageChunk.encode() + "\r\n\r\n");
+      events.add("data: [DONE]\r\n\r\n");
+    }
+    writeSplit(response, events, 0, reply.delayMillis);
+  }
+
+  private void writeSplit(HttpServerResponse response, List<String> events, int index, long delay) {
+    if (response.closed()) {
+      return;
+    }
+    if (index == events.size()) {
+      response.end();
+      return;
+    }
+    String event = events.get(index);
+    int cut = event.length() / 2;
+    response.write(Buffer.buffer(event.substring(0, cut)));
+    vertx.setTimer(1, t -> {
+      if (response.closed()) {
+        return;
+      }
+      response.write(Buffer.buffer(event.substring(cut)));
+      vertx.setTimer(Math.max(1, delay), next -> writeSplit(response, events, index + 1, delay));
+    });
+  }
+
+  private static JsonObject chunk(String model, JsonObject delta, String finishReason) {
+    return new JsonObject()
+        .put("id", "chatcmpl-upstream")
+        .put("object", "chat.completion.chunk")
+        .put("created", 1700000000)
+        .put("model", model)
+        .put("choices", new JsonArray().add(new JsonObject()
+            .put("index", 0).put("delta", delta).put("logprobs", null).put("finish_reason", finishReason)));
+  }
+
+  /** A request as the upstream saw it. */
+  public record Received(JsonObject body, MultiMap headers) {
+  }
+
+  /** What the upstream answers next. */
+  public static final class Reply {
+    final int status;
+    final String text;
+    final String errorType;
+    final String retryAfter;
+    String toolName;
+    String toolArguments;
+    String reasoning;
+    long delayMillis;
+    boolean failMidStream;
+
+    private Reply(int status, String text, String errorType, String retryAfter) {
+      this.status = status;
+      this.text = text;
+      this.errorType = errorType;
+      this.retryAfter = retryAfter;
+    }
+
+    public static Reply text(String text) {
+      return new Reply(200, text, null, null);
+    }
+
+    public static Reply toolCall(String name, String arguments) {
+      Reply reply = new Reply(200, null, null, null);
+      reply.toolName = name;
+      reply.toolArguments = arguments;
+      return reply;
+    }
+
+    public static Reply error(int status, String type, String message, String retryAfter) {
+      return new Reply(status, message, type, retryAfter);
+    }
+
+    public Reply withReasoning(String reasoning) {
+      this.reasoning = reasoning;
+      return this;
+    }
+
+    /** Waits this long before answering, and between stream events. */
+    public Reply delayed(long millis) {
+      this.delayMillis = millis;
+      return this;
+    }
+
+    public Reply failingMidStream() {
+      this.failMidStream = true;
+      return this;
+    }
+
+    /** The text cut into word-sized stream deltas. */
+    List<String> pieces() {
+      List<String> pieces = new java.util.ArrayList<>();
+      java.util.regex.Matcher words = java.util.regex.Pattern.compile("\\S+\\s*|\\s+").matcher(text);
+      while (words.find()) {
+        pieces.add(words.group());
+      }
+      return pieces;
+    }
+  }
+}
