@@ -19,14 +19,11 @@ public final class JsonBodies {
     }
     try {
       return body.toJsonObject();
-    } catch (DecodeException | ClassCastException notAnObject) {
-      try {
-        body.toJson();
-      } catch (DecodeException malformed) {
-        throw ApiError.invalidRequest("the request body is not valid JSON: " + malformed.getMessage(), null)
-            .exception();
+    } catch (DecodeException | ClassCastException e) {
+      if (!body.toString().stripLeading().startsWith("{")) {
+        throw ApiError.invalidRequest("the request body must be a JSON object", null).exception();
       }
-      throw ApiError.invalidRequest("the request body must be a JSON object", null).exception();
+      throw ApiError.invalidRequest("the request body is not valid JSON: " + e.getMessage(), null).exception();
     }
   }
 }

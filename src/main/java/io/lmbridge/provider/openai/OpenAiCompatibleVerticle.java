@@ -16,11 +16,9 @@ import io.lmbridge.provider.SseParser;
 import io.lmbridge.provider.UpstreamError;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -32,6 +30,7 @@ import io.vertx.core.parsetools.RecordParser;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The adapter for every upstream that speaks OpenAI Chat Completions: OpenAI, xAI and the
@@ -67,7 +66,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
   @Override
   protected Future<ChatResponse> complete(ChatRequest request, CallContext call) {
     ProviderConfig provider = settings();
-    return send(provider, request, call).compose(response -> response.body().compose(body -> {
+    return exchange(provider, request, call, response -> response.body().compose(body -> {
       if (response.statusCode() / 100 != 2) {
         return Future.failedFuture(upstreamError(provider, response, body));
       }
@@ -83,7 +82,7 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
   @Override
   protected Future<Void> stream(ChatRequest request, EventSink sink, CallContext call) {
     ProviderConfig provider = settings();
-    return send(provider, request, call).compose(response -> {
+    return exchange(provider, request, call, response -> {
       if (response.statusCode() / 100 != 2) {
         return response.body().compose(body -> Future.failedFuture(upstreamError(provider, response, body)));
       }
@@ -122,7 +121,12 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
     lines.exceptionHandler(failure -> sink.fail(UpstreamError.unreachable(provider, failure)));
   }
 
-  private Future<HttpClientResponse> send(ProviderConfig provider, ChatRequest request, CallContext call) {
+  /**
+   * Sends the request and hands the response to {@code onResponse} in the callback that received it,
+   * before any of its body can arrive unhandled.
+   */
+  private <T> Future<T> exchange(ProviderConfig provider, ChatRequest request, CallContext call,
+                                 Function<HttpClientResponse, Future<T>> onResponse) {
     if (!provider.hasKey()) {
       return Future.failedFuture(missingKey(provider.name(), provider.apiKeyVariable()).exception());
     }
@@ -132,25 +136,13 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
         .setAbsoluteURI(provider.baseUrl() + "/chat/completions")
         .setIdleTimeout(TimeUnit.SECONDS.toMillis(config.get().timeouts().streamIdleSeconds()))
         .setHeaders(headers(provider, request.stream()));
-    Promise<HttpClientResponse> response = Promise.promise();
-    http.request(options).onComplete(created -> {
-      if (created.failed()) {
-        response.fail(UpstreamError.unreachable(provider.name(), created.cause()).exception());
-        return;
-      }
-      HttpClientRequest upstream = created.result();
-      call.onCancel(upstream::reset);
-      upstream.send(body).onComplete(sent -> {
-        if (sent.succeeded()) {
-          response.complete(sent.result());
-        } else {
-          response.fail(call.cancelled()
-              ? ApiError.upstream(499, "cancelled by the client").exception()
-              : UpstreamError.unreachable(provider.name(), sent.cause()).exception());
-        }
-      });
-    });
-    return response.future();
+    return http.request(options)
+        .recover(failure -> Future.failedFuture(UpstreamError.unreachable(provider.name(), failure).exception()))
+        .compose(upstream -> {
+          call.onCancel(upstream::reset);
+          return upstream.send(body).transform(sent -> sent.succeeded() ? onResponse.apply(sent.result())
+              : Future.failedFuture(UpstreamError.unreachable(provider.name(), sent.cause()).exception()));
+        });
   }
 
   private static MultiMap headers(ProviderConfig provider, boolean stream) {

@@ -1,0 +1,150 @@
+package io.lmbridge.ingress;
+
+import io.lmbridge.testkit.Http;
+import io.lmbridge.testkit.OpenAiUpstream;
+import io.lmbridge.testkit.TestGateway;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every bad request gets OpenAI's error shape with the right status; none reaches the upstream. */
+class BadInputTest {
+
+  private static Vertx vertx;
+  private static OpenAiUpstream upstream;
+  private static TestGateway gateway;
+  private static Http http;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    upstream = OpenAiUpstream.start(vertx, "sk-test").await();
+    gateway = TestGateway.start(new JsonObject()
+            .put("server", new JsonObject().put("max_body_bytes", 4096))
+            .put("providers", new JsonObject()
+                .put("openai", new JsonObject().put("base_url", upstream.baseUrl()))
+                .put("nokey", new JsonObject().put("base_url", upstream.baseUrl()))),
+        "OPENAI_API_KEY=sk-test\n");
+    http = new Http(vertx, gateway.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    vertx.close().await();
+  }
+
+  private static JsonObject chat(String model) {
+    return new JsonObject().put("model", model)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "hi")));
+  }
+
+  private static void assertError(Http.Reply reply, int status, String type, String messagePart) {
+    assertThat(reply.status()).isEqualTo(status);
+    assertThat(reply.headers().get("Content-Type")).startsWith("application/json");
+    JsonObject error = reply.error();
+    assertThat(error.fieldNames()).containsExactlyInAnyOrder("message", "type", "param", "code");
+    assertThat(error.getString("type")).isEqualTo(type);
+    assertThat(error.getString("message")).contains(messagePart);
+  }
+
+  @Test
+  void malformedJson() {
+    assertError(http.post("/v1/chat/completions", "{\"model\": "), 400, "invalid_request_error", "not valid JSON");
+    assertError(http.post("/v1/chat/completions", "[1,2]"), 400, "invalid_request_error", "must be a JSON object");
+    assertError(http.post("/v1/chat/completions", ""), 400, "invalid_request_error", "empty");
+  }
+
+  @Test
+  void missingAndMistypedFields() {
+    Http.Reply noModel = http.post("/v1/chat/completions", chat("x").copy().put("model", (String) null));
+    assertError(noModel, 400, "invalid_request_error", "model");
+    assertThat(noModel.error().getString("param")).isEqualTo("model");
+
+    Http.Reply noMessages = http.post("/v1/chat/completions", new JsonObject().put("model", "openai:gpt-4o"));
+    assertError(noMessages, 400, "invalid_request_error", "messages");
+
+    Http.Reply badTemperature = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("temperature", "hot"));
+    assertError(badTemperature, 400, "invalid_request_error", "expected a number");
+    assertThat(badTemperature.error().getString("param")).isEqualTo("temperature");
+
+    Http.Reply outOfRange = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("temperature", 7));
+    assertError(outOfRange, 400, "invalid_request_error", "between 0.0 and 2.0");
+
+    Http.Reply badContent = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("messages",
+        new JsonArray().add(new JsonObject().put("role", "user").put("content", 42))));
+    assertError(badContent, 400, "invalid_request_error", "messages[0].content");
+  }
+
+  @Test
+  void unknownRole() {
+    Http.Reply reply = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("messages",
+        new JsonArray().add(new JsonObject().put("role", "robot").put("content", "beep"))));
+    assertError(reply, 400, "invalid_request_error", "unknown role 'robot'");
+    assertThat(reply.error().getString("param")).isEqualTo("messages[0].role");
+  }
+
+  @Test
+  void bodyOverTheLimit() {
+    String big = "x".repeat(8000);
+    Http.Reply reply = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("messages",
+        new JsonArray().add(new JsonObject().put("role", "user").put("content", big))));
+    assertError(reply, 413, "invalid_request_error", "larger than the limit of 4096 bytes");
+  }
+
+  @Test
+  void unknownRouteAndMethod() {
+    Http.Reply notFound = http.post("/v1/nothing/here", "{}");
+    assertError(notFound, 404, "invalid_request_error", "POST /v1/nothing/here");
+    Http.Reply wrongMethod = http.send(HttpMethod.DELETE, "/v1/chat/completions", null,
+        MultiMap.caseInsensitiveMultiMap());
+    assertThat(wrongMethod.status()).isIn(404, 405);
+    assertThat(wrongMethod.error()).isNotNull();
+  }
+
+  @Test
+  void unknownProviderOrBareModel() {
+    int before = upstream.received().size();
+    Http.Reply unknown = http.post("/v1/chat/completions", chat("mystery:model-1"));
+    assertError(unknown, 404, "invalid_request_error", "unknown provider 'mystery'");
+    assertThat(unknown.error().getString("code")).isEqualTo("model_not_found");
+
+    Http.Reply empty = http.post("/v1/chat/completions", chat("openai:"));
+    assertError(empty, 400, "invalid_request_error", "empty model name");
+    assertThat(upstream.received()).hasSize(before);
+  }
+
+  @Test
+  void providerWithoutKeyNamesTheVariable() {
+    Http.Reply reply = http.post("/v1/chat/completions", chat("nokey:some-model"));
+    assertError(reply, 401, "authentication_error", "NOKEY_API_KEY");
+    Http.Reply streamed = http.post("/v1/chat/completions", chat("nokey:some-model").put("stream", true));
+    assertError(streamed, 401, "authentication_error", "NOKEY_API_KEY");
+  }
+
+  @Test
+  void responsesWithNeitherInputNorMessages() {
+    assertError(http.post("/v1/responses", new JsonObject().put("model", "openai:gpt-4o")), 400,
+        "invalid_request_error", "input");
+    assertError(http.post("/v1/responses", new JsonObject().put("model", "openai:gpt-4o")
+        .put("input", "hi").put("previous_response_id", "resp_1")), 400, "invalid_request_error", "conversation");
+  }
+
+  @Test
+  void requestIdIsEchoedOrMinted() {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("x-request-id", "trace-123");
+    Http.Reply echoed = http.send(HttpMethod.POST, "/v1/chat/completions", chat("openai:gpt-4o").encode(), headers);
+    assertThat(echoed.status()).isEqualTo(200);
+    assertThat(echoed.headers().get("x-request-id")).isEqualTo("trace-123");
+    Http.Reply minted = http.post("/v1/chat/completions", "{");
+    assertThat(minted.headers().get("x-request-id")).hasSizeGreaterThan(10);
+    assertThat(http.get("/health").headers().get("x-request-id")).isNotBlank();
+  }
+}
