@@ -266,7 +266,13 @@ public final class ConfigLoader {
   }
 
   private enum Kind {
-    STRING, LOWERCASE, INTEGER, NUMBER, BOOLEAN;
+    STRING("a string"), LOWERCASE("a string"), INTEGER("an integer"), NUMBER("a number"), BOOLEAN("a boolean");
+
+    private final String description;
+
+    Kind(String description) {
+      this.description = description;
+    }
 
     Object convert(String value, String origin) {
       try {
@@ -278,7 +284,7 @@ public final class ConfigLoader {
           case BOOLEAN -> parseBoolean(value.strip(), origin);
         };
       } catch (NumberFormatException e) {
-        throw new ConfigException(origin + ": '" + value + "' is not a " + name().toLowerCase(Locale.ROOT));
+        throw new ConfigException(origin + ": '" + value + "' is not " + description);
       }
     }
 

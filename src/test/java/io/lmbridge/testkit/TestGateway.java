@@ -3,6 +3,7 @@ package io.lmbridge.testkit;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.lmbridge.config.ConfigSources;
+import io.lmbridge.node.LogLevels;
 import io.lmbridge.node.Node;
 import io.lmbridge.node.NodeSettings;
 import io.lmbridge.node.Role;
@@ -24,6 +25,10 @@ import java.util.Set;
  * so tests never depend on the machine's variables.
  */
 public final class TestGateway implements AutoCloseable {
+
+  static {
+    LogLevels.install();
+  }
 
   private final Path dir;
   private final Node node;
