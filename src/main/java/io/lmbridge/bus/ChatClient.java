@@ -4,6 +4,7 @@ import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.ChatEvent;
 import io.lmbridge.chat.ChatRequest;
 import io.lmbridge.chat.ChatResponse;
+import io.lmbridge.chat.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -50,10 +51,6 @@ public final class ChatClient {
   public Future<Void> stop() {
     vertx.cancelTimer(sweeper);
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
-  }
-
-  public static String newCallId() {
-    return UUID.randomUUID().toString();
   }
 
   public Future<ChatResponse> complete(String address, Call call, ChatRequest request) {

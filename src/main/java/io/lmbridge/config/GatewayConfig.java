@@ -1,9 +1,11 @@
 package io.lmbridge.config;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The effective configuration: immutable, replaced whole on reload. Verticles read the current one
@@ -22,8 +24,9 @@ public record GatewayConfig(
     String sqliteDbPath) {
 
   public GatewayConfig {
-    providers = Map.copyOf(providers);
-    aliases = Map.copyOf(aliases);
+    // Sorted, so listings (status, models) are stable.
+    providers = Collections.unmodifiableMap(new TreeMap<>(providers));
+    aliases = Collections.unmodifiableMap(new TreeMap<>(aliases));
   }
 
   public Optional<ProviderConfig> provider(String name) {

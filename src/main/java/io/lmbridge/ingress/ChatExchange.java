@@ -6,6 +6,7 @@ import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.ApiException;
 import io.lmbridge.chat.ChatEvent;
 import io.lmbridge.chat.ChatRequest;
+import io.lmbridge.chat.Ids;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.TimeoutConfig;
 import io.lmbridge.provider.ModelRouter;
@@ -44,7 +45,7 @@ public final class ChatExchange {
     ModelRouter.Route route = ModelRouter.resolve(config.get(), request.model());
     ChatRequest upstream = request.withModel(route.model());
     TimeoutConfig timeouts = config.get().timeouts();
-    ChatClient.Call call = new ChatClient.Call(ChatClient.newCallId(), RequestIds.of(ctx),
+    ChatClient.Call call = new ChatClient.Call(Ids.next(), RequestIds.of(ctx),
         "provider '" + route.provider() + "'", TimeUnit.SECONDS.toMillis(timeouts.requestSeconds()), TimeUnit.SECONDS.toMillis(timeouts.streamIdleSeconds()));
     HttpServerResponse response = ctx.response();
     inFlight.incrementAndGet();

@@ -1,8 +1,9 @@
 package io.lmbridge.ingress;
 
+import io.lmbridge.chat.Ids;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.UUID;
+
 
 /** Every response carries {@code x-request-id}: the client's own when it sent one, else a new one. */
 public final class RequestIds {
@@ -17,7 +18,7 @@ public final class RequestIds {
   static void assign(RoutingContext ctx) {
     String id = ctx.request().getHeader(HEADER);
     if (id == null || id.isBlank() || id.length() > MAX_LENGTH) {
-      id = UUID.randomUUID().toString();
+      id = Ids.next();
     }
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);

@@ -65,6 +65,20 @@ class HotReloadTest {
   }
 
   @Test
+  void providersComeAndGoWithTheFile() {
+    assertThat(ask("extra:model-x").status()).isEqualTo(404);
+    JsonObject withExtra = json("openai:gpt-4o-mini");
+    withExtra.getJsonObject("providers").put("extra", new JsonObject().put("base_url", upstream.baseUrl()));
+    gateway.write(gateway.envFile(), "EXTRA_API_KEY=sk-new\n");
+    gateway.write(gateway.jsonFile(), withExtra.encodePrettily());
+    await().atMost(Duration.ofSeconds(3)).until(() -> ask("extra:model-x").status() == 200);
+    assertThat(upstream.last().body().getString("model")).isEqualTo("model-x");
+
+    gateway.write(gateway.jsonFile(), json("openai:gpt-4o-mini").encodePrettily());
+    await().atMost(Duration.ofSeconds(3)).until(() -> ask("extra:model-x").status() == 404);
+  }
+
+  @Test
   void aBrokenFileKeepsTheRunningConfigAndShowsTheError() {
     gateway.write(gateway.envFile(), "OPENAI_API_KEY=sk-new\n");
     await().atMost(Duration.ofSeconds(3)).until(() -> ask("fast").status() == 200);

@@ -8,7 +8,7 @@ import io.lmbridge.chat.openai.ChatCompletionsChunks;
 import io.lmbridge.chat.openai.ChatCompletionsRequests;
 import io.lmbridge.chat.openai.ChatCompletionsResponses;
 import io.lmbridge.ingress.ChatExchange;
-import io.lmbridge.ingress.Ids;
+import io.lmbridge.chat.Ids;
 import io.lmbridge.ingress.JsonBodies;
 import io.lmbridge.ingress.ResponseRenderer;
 import io.lmbridge.ingress.SseFrame;

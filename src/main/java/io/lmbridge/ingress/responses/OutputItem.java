@@ -3,7 +3,7 @@ package io.lmbridge.ingress.responses;
 import io.lmbridge.chat.ChatResponse;
 import io.lmbridge.chat.Message;
 import io.lmbridge.chat.ToolCall;
-import io.lmbridge.ingress.Ids;
+import io.lmbridge.chat.Ids;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 

@@ -5,7 +5,7 @@ import io.lmbridge.chat.ChatResponse;
 import io.lmbridge.chat.JsonFields;
 import io.lmbridge.chat.openai.ChatCompletionsRequests;
 import io.lmbridge.ingress.ChatExchange;
-import io.lmbridge.ingress.Ids;
+import io.lmbridge.chat.Ids;
 import io.lmbridge.ingress.JsonBodies;
 import io.lmbridge.ingress.ResponseRenderer;
 import io.lmbridge.ingress.StreamRenderer;

@@ -9,6 +9,7 @@ import io.lmbridge.chat.openai.ChatCompletionsRequests;
 import io.lmbridge.chat.openai.ChatCompletionsResponses;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ProviderConfig;
+import io.lmbridge.config.TimeoutConfig;
 import io.lmbridge.provider.CallContext;
 import io.lmbridge.provider.EventSink;
 import io.lmbridge.provider.ProviderVerticle;
@@ -52,11 +53,9 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
 
   @Override
   public Future<?> start() {
-    var timeouts = config.get().timeouts();
     http = vertx.createHttpClient(
         new HttpClientOptions()
             .setKeepAlive(true)
-            .setConnectTimeout((int) TimeUnit.SECONDS.toMillis(timeouts.connectSeconds()))
             .setIdleTimeout(POOLED_CONNECTION_IDLE_SECONDS)
             .setDecompressionSupported(true),
         new PoolOptions().setHttp1MaxSize(512));
@@ -131,10 +130,12 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
       return Future.failedFuture(missingKey(provider.name(), provider.apiKeyVariable()).exception());
     }
     Buffer body = ChatCompletionsRequests.write(request, provider.maxTokensField()).toBuffer();
+    TimeoutConfig timeouts = config.get().timeouts();
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setAbsoluteURI(provider.baseUrl() + "/chat/completions")
-        .setIdleTimeout(TimeUnit.SECONDS.toMillis(config.get().timeouts().streamIdleSeconds()))
+        .setConnectTimeout(TimeUnit.SECONDS.toMillis(timeouts.connectSeconds()))
+        .setIdleTimeout(TimeUnit.SECONDS.toMillis(timeouts.streamIdleSeconds()))
         .setHeaders(headers(provider, request.stream()));
     return http.request(options)
         .recover(failure -> Future.failedFuture(UpstreamError.unreachable(provider.name(), failure).exception()))
