@@ -119,13 +119,17 @@ public final class OpenAiUpstream {
     if (reply.reasoning != null) {
       message.put("reasoning_content", reply.reasoning);
     }
+    JsonArray choices = new JsonArray();
+    for (int i = 0; i < request.getInteger("n", 1); i++) {
+      choices.add(new JsonObject().put("index", i).put("message", message.copy()).put("logprobs", null)
+          .put("finish_reason", finish));
+    }
     return new JsonObject()
         .put("id", "chatcmpl-upstream")
         .put("object", "chat.completion")
         .put("created", 1700000000)
         .put("model", request.getString("model"))
-        .put("choices", new JsonArray().add(new JsonObject()
-            .put("index", 0).put("message", message).put("logprobs", null).put("finish_reason", finish)))
+        .put("choices", choices)
         .put("usage", usage());
   }
 
