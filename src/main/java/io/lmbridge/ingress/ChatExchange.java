@@ -91,13 +91,19 @@ public final class ChatExchange {
     return failure instanceof ApiException api ? api.error() : ApiError.internal("internal error in the gateway");
   }
 
-  /** Writes a canonical stream as SSE; headers go out with the first frame, not before acceptance. */
+  /**
+   * Writes a canonical stream as SSE; headers go out with the first frame, not before acceptance.
+   * Writes do not wait for {@code writeQueueFull()}: a model produces at most one answer's worth of
+   * text, slowly, so a slow client costs that much memory at worst, and pausing would stall nothing
+   * upstream because the bus has no back-pressure to pass it to.
+   */
   private static final class SseStream implements StreamListener {
 
     private final HttpServerResponse response;
     private final StreamRenderer renderer;
     boolean started;
     boolean ended;
+    private boolean failed;
 
     SseStream(HttpServerResponse response, StreamRenderer renderer) {
       this.response = response;
@@ -122,6 +128,7 @@ public final class ChatExchange {
         return;
       }
       begin();
+      failed |= events.stream().anyMatch(ChatEvent.Failure.class::isInstance);
       write(renderer.render(events));
     }
 
@@ -131,7 +138,9 @@ public final class ChatExchange {
         return;
       }
       begin();
-      write(renderer.end());
+      if (!failed) {
+        write(renderer.end());
+      }
       ended = true;
       if (!response.closed()) {
         response.end();

@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Renders one canonical stream in a client's dialect. Stateful, one per response. A
  * {@link ChatEvent.Failure} among the events ends the stream: the renderer writes the dialect's
- * error frames for it, and {@link #end()} then adds nothing.
+ * error frames for it, and {@link #end()} is not called.
  */
 public interface StreamRenderer {
 
@@ -16,6 +16,6 @@ public interface StreamRenderer {
 
   List<SseFrame> render(List<ChatEvent> events);
 
-  /** Frames closing a stream that ended normally ({@code [DONE]}, {@code response.completed}). */
+  /** Frames closing a stream that ended without a failure ({@code [DONE]}, {@code response.completed}). */
   List<SseFrame> end();
 }

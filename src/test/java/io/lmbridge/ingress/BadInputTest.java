@@ -1,10 +1,10 @@
 package io.lmbridge.ingress;
 
+import io.lmbridge.testkit.GatewayFixture;
 import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.OpenAiUpstream;
 import io.lmbridge.testkit.TestGateway;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,28 +17,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every bad request gets OpenAI's error shape with the right status; none reaches the upstream. */
 class BadInputTest {
 
-  private static Vertx vertx;
+  private static GatewayFixture fixture;
   private static OpenAiUpstream upstream;
-  private static TestGateway gateway;
   private static Http http;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    upstream = OpenAiUpstream.start(vertx, "sk-test").await();
-    gateway = TestGateway.start(new JsonObject()
+    fixture = GatewayFixture.start(mock -> TestGateway.start(new JsonObject()
             .put("server", new JsonObject().put("max_body_bytes", 4096))
             .put("providers", new JsonObject()
-                .put("openai", new JsonObject().put("base_url", upstream.baseUrl()))
-                .put("nokey", new JsonObject().put("base_url", upstream.baseUrl()))),
-        "OPENAI_API_KEY=sk-test\n");
-    http = new Http(vertx, gateway.port());
+                .put("openai", new JsonObject().put("base_url", mock.baseUrl()))
+                .put("nokey", new JsonObject().put("base_url", mock.baseUrl()))),
+        "OPENAI_API_KEY=" + GatewayFixture.KEY + "\n"));
+    upstream = fixture.upstream();
+    http = fixture.http();
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
-    vertx.close().await();
+    fixture.close();
   }
 
   private static JsonObject chat(String model) {

@@ -25,8 +25,7 @@ import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.OpenAiUpstream;
 import io.lmbridge.testkit.OpenAiUpstream.Reply;
-import io.lmbridge.testkit.TestGateway;
-import io.vertx.core.Vertx;
+import io.lmbridge.testkit.GatewayFixture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -44,23 +43,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The official OpenAI Java SDK, pointed at the gateway, against a real OpenAI-wire upstream. */
 class OpenAiSdkTest {
 
-  private static Vertx vertx;
+  private static GatewayFixture fixture;
   private static OpenAiUpstream upstream;
-  private static TestGateway gateway;
   private static OpenAIClient client;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    upstream = OpenAiUpstream.start(vertx, "sk-test").await();
-    gateway = TestGateway.withOpenAi(upstream);
-    client = gateway.openAi();
+    fixture = GatewayFixture.start();
+    upstream = fixture.upstream();
+    client = fixture.gateway().openAi();
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
-    vertx.close().await();
+    fixture.close();
   }
 
   @BeforeEach

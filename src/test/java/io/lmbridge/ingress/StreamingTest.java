@@ -3,8 +3,7 @@ package io.lmbridge.ingress;
 import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.OpenAiUpstream;
 import io.lmbridge.testkit.OpenAiUpstream.Reply;
-import io.lmbridge.testkit.TestGateway;
-import io.vertx.core.Vertx;
+import io.lmbridge.testkit.GatewayFixture;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -24,23 +23,20 @@ import static org.awaitility.Awaitility.await;
 /** Stream behaviour an SDK would hide: framing, failures inside a started stream, disconnects. */
 class StreamingTest {
 
-  private static Vertx vertx;
+  private static GatewayFixture fixture;
   private static OpenAiUpstream upstream;
-  private static TestGateway gateway;
   private static Http http;
 
   @BeforeAll
   static void start() {
-    vertx = Vertx.vertx();
-    upstream = OpenAiUpstream.start(vertx, "sk-test").await();
-    gateway = TestGateway.withOpenAi(upstream);
-    http = new Http(vertx, gateway.port());
+    fixture = GatewayFixture.start();
+    upstream = fixture.upstream();
+    http = fixture.http();
   }
 
   @AfterAll
   static void stop() {
-    gateway.close();
-    vertx.close().await();
+    fixture.close();
   }
 
   @BeforeEach
@@ -106,8 +102,8 @@ class StreamingTest {
   void clientDisconnectCancelsTheUpstreamStream() {
     upstream.reply(Reply.text("word ".repeat(200)).delayed(20));
     int before = upstream.disconnects();
-    HttpClient client = vertx.createHttpClient();
-    client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(gateway.port())
+    HttpClient client = fixture.vertx().createHttpClient();
+    client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(fixture.gateway().port())
             .setURI("/v1/chat/completions"))
         .compose(request -> request.send(body(true).toBuffer()).compose(response -> {
           assertThat(response.statusCode()).isEqualTo(200);

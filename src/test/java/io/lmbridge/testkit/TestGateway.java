@@ -64,7 +64,7 @@ public final class TestGateway implements AutoCloseable {
   public static TestGateway withOpenAi(OpenAiUpstream upstream) {
     return start(new JsonObject().put("providers", new JsonObject()
             .put("openai", new JsonObject().put("base_url", upstream.baseUrl()))),
-        "OPENAI_API_KEY=sk-test\n");
+        "OPENAI_API_KEY=" + GatewayFixture.KEY + "\n");
   }
 
   public Node node() {

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /** OpenAI Chat Completions request bodies: parsed strictly from clients, written for upstreams. */
 public final class ChatCompletionsRequests {
@@ -27,6 +28,9 @@ public final class ChatCompletionsRequests {
       "response_format", "temperature", "top_p", "top_k", "max_tokens", "max_completion_tokens", "stop", "seed",
       "presence_penalty", "frequency_penalty", "n", "reasoning_effort", "reasoning", "thinking", "stream",
       "stream_options", "metadata", "user", "cache", "functions", "function_call");
+
+  private static final Function<JsonFields, JsonFields> FUNCTION = OpenAiRequestFields.nestedUnder("function");
+  private static final Function<JsonFields, JsonFields> JSON_SCHEMA = OpenAiRequestFields.nestedUnder("json_schema");
 
   private ChatCompletionsRequests() {
   }
@@ -49,10 +53,10 @@ public final class ChatCompletionsRequests {
     return new ChatRequest(
         model,
         messages,
-        tools(fields),
-        toolChoice(fields),
+        OpenAiRequestFields.tools(fields, FUNCTION),
+        OpenAiRequestFields.toolChoice(fields, FUNCTION),
         fields.bool("parallel_tool_calls"),
-        responseFormat(fields.child("response_format")),
+        OpenAiRequestFields.responseFormat(fields.child("response_format"), JSON_SCHEMA),
         sampling(fields),
         reasoning(fields),
         Boolean.TRUE.equals(fields.bool("stream")),
@@ -199,65 +203,6 @@ public final class ChatCompletionsRequests {
       throw JsonFields.invalid(image.param("url"), "expected an http(s) URL or a data: URL");
     }
     return new ContentPart.Image(url, image.string("detail"));
-  }
-
-  private static List<Tool> tools(JsonFields fields) {
-    List<Tool> tools = new ArrayList<>();
-    for (JsonFields tool : fields.objects("tools")) {
-      String type = tool.requiredString("type");
-      if (!"function".equals(type)) {
-        throw JsonFields.invalid(tool.param("type"), "unsupported tool type '" + type + "'; supported: function");
-      }
-      JsonFields function = tool.child("function");
-      if (function == null) {
-        throw JsonFields.invalid(tool.param("function"), "required");
-      }
-      tools.add(new Tool(function.requiredString("name"), function.string("description"),
-          function.object("parameters"), function.bool("strict")));
-    }
-    return tools;
-  }
-
-  private static ToolChoice toolChoice(JsonFields fields) {
-    Object value = fields.json().getValue("tool_choice");
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof String mode) {
-      return switch (mode) {
-        case "auto" -> ToolChoice.of(ToolChoice.Mode.AUTO);
-        case "none" -> ToolChoice.of(ToolChoice.Mode.NONE);
-        case "required" -> ToolChoice.of(ToolChoice.Mode.REQUIRED);
-        default -> throw JsonFields.invalid("tool_choice", "expected auto, none, required or a function");
-      };
-    }
-    JsonFields choice = fields.child("tool_choice");
-    JsonFields function = choice.child("function");
-    if (function == null) {
-      throw JsonFields.invalid("tool_choice.function", "required");
-    }
-    return new ToolChoice(ToolChoice.Mode.FUNCTION, function.requiredString("name"));
-  }
-
-  private static ResponseFormat responseFormat(JsonFields format) {
-    if (format == null) {
-      return null;
-    }
-    String type = format.requiredString("type");
-    return switch (type) {
-      case "text" -> ResponseFormat.of(ResponseFormat.Type.TEXT);
-      case "json_object" -> ResponseFormat.of(ResponseFormat.Type.JSON_OBJECT);
-      case "json_schema" -> {
-        JsonFields schema = format.child("json_schema");
-        if (schema == null) {
-          throw JsonFields.invalid(format.param("json_schema"), "required when type is json_schema");
-        }
-        yield new ResponseFormat(ResponseFormat.Type.JSON_SCHEMA, schema.requiredString("name"),
-            schema.string("description"), schema.object("schema"), schema.bool("strict"));
-      }
-      default -> throw JsonFields.invalid(format.param("type"),
-          "unknown response format '" + type + "'; expected text, json_object or json_schema");
-    };
   }
 
   private static Sampling sampling(JsonFields fields) {

@@ -54,7 +54,6 @@ public final class ChatCompletionsEndpoint {
   private static final class ChunkStream implements StreamRenderer {
 
     private final ChatCompletionsChunks.Renderer chunks;
-    private boolean failed;
 
     ChunkStream(ChatCompletionsChunks.Renderer chunks) {
       this.chunks = chunks;
@@ -71,7 +70,6 @@ public final class ChatCompletionsEndpoint {
       chunks.render(events).forEach(chunk -> frames.add(SseFrame.data(chunk)));
       for (ChatEvent event : events) {
         if (event instanceof ChatEvent.Failure failure) {
-          failed = true;
           frames.add(SseFrame.data(failure.error().toOpenAiJson()));
         }
       }
@@ -80,9 +78,6 @@ public final class ChatCompletionsEndpoint {
 
     @Override
     public List<SseFrame> end() {
-      if (failed) {
-        return List.of();
-      }
       List<SseFrame> frames = new ArrayList<>();
       chunks.finish().forEach(chunk -> frames.add(SseFrame.data(chunk)));
       frames.add(DONE);

@@ -38,7 +38,6 @@ final class MessagesFormRenderer implements ResponseRenderer {
   public StreamRenderer stream() {
     return new StreamRenderer() {
       private final ChatResponseAccumulator accumulator = new ChatResponseAccumulator();
-      private boolean failed;
 
       @Override
       public List<SseFrame> start() {
@@ -54,7 +53,6 @@ final class MessagesFormRenderer implements ResponseRenderer {
           if (event instanceof ChatEvent.TextDelta text && text.choice() == 0) {
             frames.add(frame("content.delta", new JsonObject().put("delta", new JsonObject().put("text", text.text()))));
           } else if (event instanceof ChatEvent.Failure failure) {
-            failed = true;
             frames.add(frame("error", failure.error().toOpenAiJson()));
           }
         }
@@ -63,8 +61,7 @@ final class MessagesFormRenderer implements ResponseRenderer {
 
       @Override
       public List<SseFrame> end() {
-        return failed ? List.of()
-            : List.of(frame("response.done", new JsonObject().put("response", response(accumulator.response()))));
+        return List.of(frame("response.done", new JsonObject().put("response", response(accumulator.response()))));
       }
     };
   }

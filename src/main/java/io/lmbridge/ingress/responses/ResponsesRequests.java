@@ -5,12 +5,10 @@ import io.lmbridge.chat.ContentPart;
 import io.lmbridge.chat.JsonFields;
 import io.lmbridge.chat.Message;
 import io.lmbridge.chat.Reasoning;
-import io.lmbridge.chat.ResponseFormat;
 import io.lmbridge.chat.Role;
 import io.lmbridge.chat.Sampling;
-import io.lmbridge.chat.Tool;
 import io.lmbridge.chat.ToolCall;
-import io.lmbridge.chat.ToolChoice;
+import io.lmbridge.chat.openai.OpenAiRequestFields;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -52,10 +50,10 @@ final class ResponsesRequests {
     return new ChatRequest(
         model,
         messages,
-        tools(fields),
-        toolChoice(fields),
+        OpenAiRequestFields.tools(fields, OpenAiRequestFields.FLAT),
+        OpenAiRequestFields.toolChoice(fields, OpenAiRequestFields.FLAT),
         fields.bool("parallel_tool_calls"),
-        text == null ? null : format(text.child("format")),
+        text == null ? null : OpenAiRequestFields.responseFormat(text.child("format"), OpenAiRequestFields.FLAT),
         new Sampling(fields.number("temperature", 0, 2), fields.number("top_p", 0, 1), null,
             fields.smallInteger("max_output_tokens", 1), null, null, null, null, null),
         effort == null ? null : new Reasoning(effort, null),
@@ -63,54 +61,6 @@ final class ResponsesRequests {
         fields.stringMap("metadata"),
         fields.string("user"),
         null);
-  }
-
-  private static List<Tool> tools(JsonFields fields) {
-    List<Tool> tools = new ArrayList<>();
-    for (JsonFields tool : fields.objects("tools")) {
-      String type = tool.requiredString("type");
-      if (!"function".equals(type)) {
-        throw JsonFields.invalid(tool.param("type"), "unsupported tool type '" + type + "'; supported: function");
-      }
-      tools.add(new Tool(tool.requiredString("name"), tool.string("description"), tool.object("parameters"),
-          tool.bool("strict")));
-    }
-    return tools;
-  }
-
-  private static ToolChoice toolChoice(JsonFields fields) {
-    Object value = fields.json().getValue("tool_choice");
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof String mode) {
-      return switch (mode) {
-        case "auto" -> ToolChoice.of(ToolChoice.Mode.AUTO);
-        case "none" -> ToolChoice.of(ToolChoice.Mode.NONE);
-        case "required" -> ToolChoice.of(ToolChoice.Mode.REQUIRED);
-        default -> throw JsonFields.invalid("tool_choice", "expected auto, none, required or a function");
-      };
-    }
-    JsonFields choice = fields.child("tool_choice");
-    if (!"function".equals(choice.string("type"))) {
-      throw JsonFields.invalid("tool_choice.type", "only function tool choices are supported");
-    }
-    return new ToolChoice(ToolChoice.Mode.FUNCTION, choice.requiredString("name"));
-  }
-
-  private static ResponseFormat format(JsonFields format) {
-    if (format == null) {
-      return null;
-    }
-    String type = format.requiredString("type");
-    return switch (type) {
-      case "text" -> ResponseFormat.of(ResponseFormat.Type.TEXT);
-      case "json_object" -> ResponseFormat.of(ResponseFormat.Type.JSON_OBJECT);
-      case "json_schema" -> new ResponseFormat(ResponseFormat.Type.JSON_SCHEMA, format.requiredString("name"),
-          format.string("description"), format.object("schema"), format.bool("strict"));
-      default -> throw JsonFields.invalid(format.param("type"),
-          "unknown format '" + type + "'; expected text, json_object or json_schema");
-    };
   }
 
   /**

@@ -28,7 +28,6 @@ final class ResponsesStream implements StreamRenderer {
   private OutputItem open;
   private FinishReason finish;
   private Usage usage;
-  private boolean failed;
   private int sequence;
 
   ResponsesStream(ResponseObject response) {
@@ -78,7 +77,6 @@ final class ResponsesStream implements StreamRenderer {
       } else if (event instanceof ChatEvent.UsageReport report) {
         usage = report.usage();
       } else if (event instanceof ChatEvent.Failure failure) {
-        failed = true;
         frames.add(event("error", new JsonObject()
             .put("code", failure.error().code())
             .put("message", failure.error().message())
@@ -91,9 +89,6 @@ final class ResponsesStream implements StreamRenderer {
 
   @Override
   public List<SseFrame> end() {
-    if (failed) {
-      return List.of();
-    }
     List<SseFrame> frames = new ArrayList<>();
     close(frames);
     JsonObject finished = response.finished(items, finish, usage);
