@@ -2,22 +2,21 @@ package io.lmbridge.bus;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.lmbridge.chat.ApiError;
-import io.lmbridge.chat.ChatEvent;
+import io.lmbridge.chat.ChatRequest;
+import io.lmbridge.chat.ChatResponse;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.jackson.VertxModule;
 
 import java.io.IOException;
 import java.util.List;
 
 /**
- * Canonical records as JSON bytes: the only body format on the bus, so any node of a cluster
- * (whatever its version of the classes) can read what another sent.
+ * Canonical records as JSON bytes: the format of every body that crosses the network between nodes,
+ * so any node of a cluster (whatever its version of the classes) can read what another sent.
  */
 public final class BusCodec {
 
@@ -25,10 +24,6 @@ public final class BusCodec {
       .registerModule(new VertxModule())
       .setSerializationInclusion(JsonInclude.Include.NON_NULL)
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-  private static final TypeReference<List<ChatEvent>> EVENTS = new TypeReference<>() {
-  };
-  private static final ObjectWriter EVENTS_WRITER = MAPPER.writerFor(EVENTS);
-  private static final ObjectReader EVENTS_READER = MAPPER.readerFor(EVENTS);
 
   private BusCodec() {
   }
@@ -50,19 +45,17 @@ public final class BusCodec {
     }
   }
 
-  public static Buffer encodeEvents(List<ChatEvent> events) {
-    try {
-      return Buffer.buffer(EVENTS_WRITER.writeValueAsBytes(events));
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot encode events", e);
+  /**
+   * Lets the canonical records travel as message bodies; every node registers the same codecs, so
+   * what crosses the network is always this class's JSON.
+   */
+  public static void register(EventBus bus) {
+    for (Class<?> type : List.of(ChatRequest.class, ChatResponse.class, EventBatch.class)) {
+      registerCodec(bus, type);
     }
   }
 
-  public static List<ChatEvent> decodeEvents(Buffer body) {
-    try {
-      return EVENTS_READER.readValue(body.getBytes());
-    } catch (IOException e) {
-      throw ApiError.internal("malformed events on the event bus: " + e.getMessage()).exception();
-    }
+  private static <T> void registerCodec(EventBus bus, Class<T> type) {
+    bus.registerDefaultCodec(type, new RecordCodec<>(type));
   }
 }

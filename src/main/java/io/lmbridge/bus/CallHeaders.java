@@ -8,7 +8,7 @@ package io.lmbridge.bus;
  * <ul>
  *   <li>{@code action=complete}: the reply is a {@code ChatResponse};</li>
  *   <li>{@code action=stream}: the reply is empty and means "upstream accepted the request"; the
- *       events then arrive at the {@link #INBOX} address as lists of {@code ChatEvent}, tagged with
+ *       events then arrive at the {@link #INBOX} address as {@code EventBatch}es, tagged with
  *       {@link #CALL_ID}, and the last message carries {@link #END}.</li>
  * </ul>
  * A call that fails before it is accepted fails the request with the HTTP status as failure code and

@@ -7,7 +7,6 @@ import io.lmbridge.chat.ChatResponse;
 import io.lmbridge.chat.Ids;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -32,7 +31,7 @@ public final class ChatClient {
   private final EventBus bus;
   private final String inbox;
   private final Map<String, OpenStream> streams = new HashMap<>();
-  private MessageConsumer<Buffer> consumer;
+  private MessageConsumer<EventBatch> consumer;
   private long sweeper;
 
   public ChatClient(Vertx vertx) {
@@ -55,9 +54,9 @@ public final class ChatClient {
 
   public Future<ChatResponse> complete(String address, Call call, ChatRequest request) {
     DeliveryOptions options = call.options().addHeader(CallHeaders.ACTION, CallHeaders.COMPLETE);
-    return bus.<Buffer>request(address, BusCodec.encode(request), options)
+    return bus.<ChatResponse>request(address, request, options)
         .recover(failure -> Future.failedFuture(BusFailures.toApiError(failure, call.target()).exception()))
-        .map(reply -> BusCodec.decode(reply.body(), ChatResponse.class));
+        .map(Message::body);
   }
 
   /**
@@ -69,7 +68,7 @@ public final class ChatClient {
     DeliveryOptions options = call.options()
         .addHeader(CallHeaders.ACTION, CallHeaders.STREAM)
         .addHeader(CallHeaders.INBOX, inbox);
-    return bus.<Buffer>request(address, BusCodec.encode(request), options)
+    return bus.request(address, request, options)
         .<Void>mapEmpty()
         .recover(failure -> {
           streams.remove(call.id());
@@ -83,30 +82,22 @@ public final class ChatClient {
     bus.publish(Addresses.CANCEL, callId);
   }
 
-  private void onStreamMessage(Message<Buffer> message) {
+  private void onStreamMessage(Message<EventBatch> message) {
     String callId = message.headers().get(CallHeaders.CALL_ID);
     OpenStream stream = streams.get(callId);
     if (stream == null) {
       return;
     }
     stream.lastActivity = System.nanoTime();
-    StreamListener listener = stream.listener;
     boolean end = message.headers().contains(CallHeaders.END);
     if (end) {
       streams.remove(callId);
     }
-    if (message.body() != null && message.body().length() > 0) {
-      try {
-        listener.onEvents(BusCodec.decodeEvents(message.body()));
-      } catch (RuntimeException e) {
-        listener.onEvents(List.of(new ChatEvent.Failure(
-            BusFailures.toApiError(e, "provider"))));
-        end = true;
-        streams.remove(callId);
-      }
+    if (!message.body().events().isEmpty()) {
+      stream.listener.onEvents(message.body().events());
     }
     if (end) {
-      listener.onEnd();
+      stream.listener.onEnd();
     }
   }
 

@@ -1,9 +1,9 @@
 package io.lmbridge.ingress;
 
+import io.lmbridge.bus.BusFailures;
 import io.lmbridge.bus.ChatClient;
 import io.lmbridge.bus.StreamListener;
 import io.lmbridge.chat.ApiError;
-import io.lmbridge.chat.ApiException;
 import io.lmbridge.chat.ChatEvent;
 import io.lmbridge.chat.ChatRequest;
 import io.lmbridge.chat.Ids;
@@ -45,8 +45,8 @@ public final class ChatExchange {
     ModelRouter.Route route = ModelRouter.resolve(config.get(), request.model());
     ChatRequest upstream = request.withModel(route.model());
     TimeoutConfig timeouts = config.get().timeouts();
-    ChatClient.Call call = new ChatClient.Call(Ids.next(), RequestIds.of(ctx),
-        "provider '" + route.provider() + "'", TimeUnit.SECONDS.toMillis(timeouts.requestSeconds()), TimeUnit.SECONDS.toMillis(timeouts.streamIdleSeconds()));
+    ChatClient.Call call = new ChatClient.Call(Ids.next(), RequestIds.of(ctx), "provider '" + route.provider() + "'",
+        TimeUnit.SECONDS.toMillis(timeouts.requestSeconds()), TimeUnit.SECONDS.toMillis(timeouts.streamIdleSeconds()));
     HttpServerResponse response = ctx.response();
     inFlight.incrementAndGet();
     ctx.addEndHandler(v -> inFlight.decrementAndGet());
@@ -54,7 +54,11 @@ public final class ChatExchange {
     if (request.stream()) {
       stream(response, route, upstream, call, writer.stream());
     } else {
-      response.closeHandler(v -> client.cancel(call.id()));
+      response.closeHandler(v -> {
+        if (!response.ended()) {
+          client.cancel(call.id());
+        }
+      });
       client.complete(route.address(), call, upstream).onComplete(done -> {
         if (done.succeeded()) {
           response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -88,7 +92,7 @@ public final class ChatExchange {
   }
 
   private static ApiError errorOf(Throwable failure) {
-    return failure instanceof ApiException api ? api.error() : ApiError.internal("internal error in the gateway");
+    return BusFailures.toApiError(failure, "the provider");
   }
 
   /**

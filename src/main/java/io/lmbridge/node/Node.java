@@ -1,5 +1,6 @@
 package io.lmbridge.node;
 
+import io.lmbridge.bus.BusCodec;
 import io.lmbridge.config.ConfigLoader;
 import io.lmbridge.config.ConfigWatcher;
 import io.lmbridge.config.GatewayConfig;
@@ -72,6 +73,7 @@ public final class Node {
     }
     HazelcastClusterManager members = cluster;
     return vertx.compose(v -> {
+      BusCodec.register(v.eventBus());
       Node node = new Node(v, live, settings.roles());
       NodeInfo info = new NodeInfo(
           members == null ? "standalone" : members.getNodeId(),

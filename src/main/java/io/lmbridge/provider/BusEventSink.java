@@ -1,6 +1,6 @@
 package io.lmbridge.provider;
 
-import io.lmbridge.bus.BusCodec;
+import io.lmbridge.bus.EventBatch;
 import io.lmbridge.bus.CallHeaders;
 import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.ChatEvent;
@@ -28,7 +28,7 @@ final class BusEventSink implements EventSink {
   @Override
   public void emit(List<ChatEvent> events) {
     if (!closed && !events.isEmpty()) {
-      bus.send(inbox, BusCodec.encodeEvents(events), headers());
+      bus.send(inbox, new EventBatch(events), headers());
     }
   }
 
@@ -47,7 +47,7 @@ final class BusEventSink implements EventSink {
       return;
     }
     closed = true;
-    bus.send(inbox, BusCodec.encodeEvents(last), headers().addHeader(CallHeaders.END, "true"));
+    bus.send(inbox, new EventBatch(last), headers().addHeader(CallHeaders.END, "true"));
     onClose.run();
   }
 

@@ -1,7 +1,6 @@
 package io.lmbridge.provider;
 
 import io.lmbridge.bus.Addresses;
-import io.lmbridge.bus.BusCodec;
 import io.lmbridge.bus.BusFailures;
 import io.lmbridge.bus.CallHeaders;
 import io.lmbridge.chat.ApiError;
@@ -9,7 +8,6 @@ import io.lmbridge.chat.ChatRequest;
 import io.lmbridge.chat.ChatResponse;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 
 import java.util.HashMap;
@@ -40,7 +38,7 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    var calls = vertx.eventBus().<Buffer>consumer(Addresses.provider(providerName), this::onCall);
+    var calls = vertx.eventBus().<ChatRequest>consumer(Addresses.provider(providerName), this::onCall);
     var cancels = vertx.eventBus().<String>consumer(Addresses.CANCEL, message -> cancel(message.body()));
     return Future.all(calls.completion(), cancels.completion());
   }
@@ -49,16 +47,10 @@ public abstract class ProviderVerticle extends VerticleBase {
     return providerName;
   }
 
-  private void onCall(Message<Buffer> message) {
+  private void onCall(Message<ChatRequest> message) {
     String callId = message.headers().get(CallHeaders.CALL_ID);
     CallContext call = new CallContext(callId, message.headers().get(CallHeaders.REQUEST_ID));
-    ChatRequest request;
-    try {
-      request = BusCodec.decode(message.body(), ChatRequest.class);
-    } catch (RuntimeException e) {
-      BusFailures.fail(message, e);
-      return;
-    }
+    ChatRequest request = message.body();
     inFlight.put(callId, call);
     if (CallHeaders.STREAM.equals(message.headers().get(CallHeaders.ACTION))) {
       String inbox = message.headers().get(CallHeaders.INBOX);
@@ -75,7 +67,7 @@ public abstract class ProviderVerticle extends VerticleBase {
       invoke(() -> complete(request, call)).onComplete(done -> {
         inFlight.remove(callId);
         if (done.succeeded()) {
-          message.reply(BusCodec.encode(done.result()));
+          message.reply(done.result());
         } else {
           BusFailures.fail(message, done.cause());
         }

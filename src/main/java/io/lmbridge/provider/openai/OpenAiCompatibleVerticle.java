@@ -29,6 +29,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -90,34 +91,56 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
     });
   }
 
-  /** Forwards each upstream event as soon as its blank line arrives. */
+  /**
+   * Forwards upstream events as they arrive: the events parsed from one network read go out as one
+   * bus message, so a model that sends a token per packet gets a message per token, and an upstream
+   * that sends a burst does not pay a message per event.
+   */
   private static void relay(String provider, HttpClientResponse response, EventSink sink) {
+    List<ChatEvent> batch = new ArrayList<>();
+    boolean[] done = {false};
     SseParser sse = new SseParser((event, data) -> {
       if (DONE.equals(data)) {
-        sink.end();
+        done[0] = true;
         return;
       }
-      List<ChatEvent> events;
       try {
-        events = ChatCompletionsChunks.parse(new JsonObject(data), provider);
+        batch.addAll(ChatCompletionsChunks.parse(new JsonObject(data), provider));
       } catch (DecodeException | ClassCastException e) {
-        sink.fail(ApiError.upstream(502, provider + ": upstream sent a malformed stream event"));
-        return;
-      }
-      if (!events.isEmpty() && events.get(events.size() - 1) instanceof ChatEvent.Failure failure) {
-        sink.emit(events.subList(0, events.size() - 1));
-        sink.fail(failure.error());
-      } else {
-        sink.emit(events);
+        batch.add(new ChatEvent.Failure(ApiError.upstream(502, provider + ": upstream sent a malformed stream event")));
       }
     });
-    RecordParser lines = RecordParser.newDelimited("\n", response);
-    lines.handler(sse::line);
-    lines.endHandler(done -> {
+    RecordParser lines = RecordParser.newDelimited("\n", sse::line);
+    response.handler(bytes -> {
+      lines.handle(bytes);
+      flush(batch, sink);
+      if (done[0]) {
+        sink.end();
+      }
+    });
+    response.endHandler(ended -> {
       sse.end();
+      flush(batch, sink);
       sink.end();
     });
-    lines.exceptionHandler(failure -> sink.fail(UpstreamError.unreachable(provider, failure)));
+    response.exceptionHandler(failure -> sink.fail(UpstreamError.unreachable(provider, failure)));
+  }
+
+  /** Sends what the last read produced; a failure among it ends the stream there. */
+  private static void flush(List<ChatEvent> batch, EventSink sink) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<ChatEvent> events = List.copyOf(batch);
+    batch.clear();
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i) instanceof ChatEvent.Failure failure) {
+        sink.emit(events.subList(0, i));
+        sink.fail(failure.error());
+        return;
+      }
+    }
+    sink.emit(events);
   }
 
   /**

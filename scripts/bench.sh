@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# Measures what the gateway adds to a Chat Completions call: every scenario is run against a mock
+# upstream directly and then through the gateway, back to back, and the difference is tabulated.
+# Everything listens on and talks to 127.0.0.1 only. See docs/BENCHMARKS.md.
+#
+# Usage: scripts/bench.sh [--quick]
+#   BENCH_SECONDS      measured seconds per run (default 10; 3 with --quick)
+#   BENCH_WARMUP       unrecorded warmup seconds per run (default 5; 2 with --quick)
+#   BENCH_CONCURRENCY  closed-loop concurrencies to run (default "1 16 64")
+#   BENCH_MOCK_PORT, BENCH_GATEWAY_PORT  ports to use (default 18091, 18090)
+#   MAVEN_ARGS         extra Maven options for the build, e.g. -o to stay offline
+set -euo pipefail
+
+case "${1:-}" in
+  --quick) : "${BENCH_SECONDS:=3}" "${BENCH_WARMUP:=2}" ;;
+  "") ;;
+  *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
+esac
+
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+measure=${BENCH_SECONDS:-10}
+warmup=${BENCH_WARMUP:-5}
+concurrencies=${BENCH_CONCURRENCY:-1 16 64}
+mock_port=${BENCH_MOCK_PORT:-18091}
+gateway_port=${BENCH_GATEWAY_PORT:-18090}
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+out=target/bench
+results=$out/results.md
+raw=$out/raw.txt
+
+mock_pid=
+gateway_pid=
+gateway_dir=
+
+stop_servers() {
+  for pid in $gateway_pid $mock_pid; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  if [[ -n $gateway_dir ]]; then
+    rm -rf "$gateway_dir"
+  fi
+  mock_pid= gateway_pid= gateway_dir=
+}
+trap stop_servers EXIT
+trap 'exit 130' INT TERM
+
+# Any HTTP answer at all means something else already holds the port, and would fool wait_ready.
+require_free_port() {
+  if curl --noproxy '*' -s -o /dev/null "http://127.0.0.1:$1/"; then
+    echo "port $1 is already in use; set BENCH_MOCK_PORT / BENCH_GATEWAY_PORT" >&2
+    exit 1
+  fi
+}
+
+# Polls until URL answers 200; a process that died on startup (bad port, bad config) fails fast.
+wait_ready() {
+  local name=$1 pid=$2 url=$3 log=$4
+  for _ in $(seq 100); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "$name exited during startup; see $log" >&2
+      exit 1
+    fi
+    [[ $(curl --noproxy '*' -s -o /dev/null -w '%{http_code}' "$url") == 200 ]] && return
+    sleep 0.2
+  done
+  echo "$name was not ready after 20 s; see $log" >&2
+  exit 1
+}
+
+start_servers() {
+  require_free_port "$mock_port"
+  require_free_port "$gateway_port"
+
+  "$java" -cp "$classpath" io.lmbridge.bench.MockUpstream "$mock_port" > "$out/mock.log" 2>&1 &
+  mock_pid=$!
+  wait_ready "MockUpstream" "$mock_pid" "http://127.0.0.1:$mock_port/health" "$out/mock.log"
+
+  # A scratch working directory so no conf/ is read, and a scrubbed environment so a developer's
+  # real keys and settings never reach it. Every built-in provider points at the mock, and the
+  # response cache is off: each request must travel to the upstream.
+  gateway_dir=$(mktemp -d)
+  (cd "$gateway_dir" && exec env -i PATH="$PATH" HOME="$HOME" \
+    GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$gateway_port" LOG_LEVEL=warn CACHE_ENABLED=false \
+    SQLITE_DB_PATH="$gateway_dir/lmbridge.sqlite" OPENAI_API_KEY=bench XAI_API_KEY=bench \
+    OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" XAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
+    "$java" ${GATEWAY_JAVA_OPTS:-} -jar "$repo/target/lmbridge.jar") > "$out/gateway.log" 2>&1 &
+  gateway_pid=$!
+  wait_ready "Gateway" "$gateway_pid" "http://127.0.0.1:$gateway_port/health" "$out/gateway.log"
+
+  # Fresh JVMs interpret before they compile: unrecorded instant-upstream load in each mode through
+  # the gateway (which warms the mock too), enough requests for the JIT to compile the request path.
+  echo "warming up the gateway and the mock" >&2
+  for mode in complete stream; do
+    load "$gateway_port" openai:bench-delay-0 16 "$mode" > /dev/null
+  done
+}
+
+# Prints the LoadGenerator line for one run: TARGET_PORT MODEL CONCURRENCY stream|complete.
+load() {
+  "$java" -cp "$classpath" io.lmbridge.bench.LoadGenerator \
+    "http://127.0.0.1:$1/v1/chat/completions" "$2" "$3" "$warmup" "$measure" "$4"
+}
+
+# One table row from a direct and a gateway LoadGenerator line: DELAY MODE CONCURRENCY DIRECT GATEWAY.
+row() {
+  awk -v delay="$1" -v mode="$2" -v c="$3" -v direct="$4" -v gateway="$5" '
+    function parse(line, into,   fields, kv, i) {
+      split(line, fields, " ")
+      for (i in fields) { split(fields[i], kv, "="); into[kv[1]] = kv[2] }
+    }
+    BEGIN {
+      parse(direct, d); parse(gateway, g)
+      printf "| %s ms | %s | %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %+.2f | %+.2f | %.2f | %d / %d |\n",
+        delay, (mode == "stream" ? "streaming" : "non-streaming"), c,
+        d["p50_ms"], d["p99_ms"], d["rps"], g["p50_ms"], g["p99_ms"], g["rps"],
+        g["p50_ms"] - d["p50_ms"], g["p99_ms"] - d["p99_ms"], (d["rps"] > 0 ? g["rps"] / d["rps"] : 0),
+        d["errors"], g["errors"]
+    }'
+}
+
+./mvnw -q -DskipTests package
+# The shaded jar carries Vert.x, which is all the bench classes need next to themselves.
+classpath="target/lmbridge.jar:target/test-classes"
+mkdir -p "$out"
+: > "$raw"
+
+{
+  echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $("$java" -version 2>&1 | head -1)," \
+    "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown);" \
+    "warmup ${warmup} s, measured ${measure} s per run."
+  echo
+  echo "| Upstream delay | Mode | Concurrency | Direct p50 (ms) | Direct p99 (ms) | Direct rps" \
+    "| Gateway p50 (ms) | Gateway p99 (ms) | Gateway rps | Added p50 (ms) | Added p99 (ms) | rps ratio" \
+    "| Errors (direct / gateway) |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+} > "$results"
+
+start_servers
+for delay in 50 0; do
+  for mode in complete stream; do
+    for c in $concurrencies; do
+      echo "upstream delay ${delay} ms, $mode, concurrency $c" >&2
+      direct=$(load "$mock_port" "bench-delay-$delay" "$c" "$mode")
+      gateway=$(load "$gateway_port" "openai:bench-delay-$delay" "$c" "$mode")
+      printf 'delay=%s mode=%s concurrency=%s target=direct %s\n' "$delay" "$mode" "$c" "$direct" >> "$raw"
+      printf 'delay=%s mode=%s concurrency=%s target=gateway %s\n' "$delay" "$mode" "$c" "$gateway" >> "$raw"
+      row "$delay" "$mode" "$c" "$direct" "$gateway" >> "$results"
+    done
+  done
+done
+stop_servers
+
+cat "$results"
+echo >&2
+echo "Table in $results, every LoadGenerator line in $raw." >&2
