@@ -13,7 +13,7 @@ import io.lmbridge.config.TimeoutConfig;
 import io.lmbridge.provider.CallContext;
 import io.lmbridge.provider.EventSink;
 import io.lmbridge.provider.ProviderVerticle;
-import io.lmbridge.provider.SseParser;
+import io.lmbridge.provider.SseRelay;
 import io.lmbridge.provider.UpstreamError;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -27,9 +27,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.parsetools.RecordParser;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -86,61 +84,9 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
       if (response.statusCode() / 100 != 2) {
         return response.body().compose(body -> Future.failedFuture(upstreamError(provider, response, body)));
       }
-      relay(provider.name(), response, sink);
+      SseRelay.relay(provider.name(), response, new ChunkDecoder(provider.name()), sink);
       return Future.succeededFuture();
     });
-  }
-
-  /**
-   * Forwards upstream events as they arrive: the events parsed from one network read go out as one
-   * bus message, so a model that sends a token per packet gets a message per token, and an upstream
-   * that sends a burst does not pay a message per event.
-   */
-  private static void relay(String provider, HttpClientResponse response, EventSink sink) {
-    List<ChatEvent> batch = new ArrayList<>();
-    boolean[] done = {false};
-    SseParser sse = new SseParser((event, data) -> {
-      if (DONE.equals(data)) {
-        done[0] = true;
-        return;
-      }
-      try {
-        batch.addAll(ChatCompletionsChunks.parse(new JsonObject(data), provider));
-      } catch (DecodeException | ClassCastException e) {
-        batch.add(new ChatEvent.Failure(ApiError.upstream(502, provider + ": upstream sent a malformed stream event")));
-      }
-    });
-    RecordParser lines = RecordParser.newDelimited("\n", sse::line);
-    response.handler(bytes -> {
-      lines.handle(bytes);
-      flush(batch, sink);
-      if (done[0]) {
-        sink.end();
-      }
-    });
-    response.endHandler(ended -> {
-      sse.end();
-      flush(batch, sink);
-      sink.end();
-    });
-    response.exceptionHandler(failure -> sink.fail(UpstreamError.unreachable(provider, failure)));
-  }
-
-  /** Sends what the last read produced; a failure among it ends the stream there. */
-  private static void flush(List<ChatEvent> batch, EventSink sink) {
-    if (batch.isEmpty()) {
-      return;
-    }
-    List<ChatEvent> events = List.copyOf(batch);
-    batch.clear();
-    for (int i = 0; i < events.size(); i++) {
-      if (events.get(i) instanceof ChatEvent.Failure failure) {
-        sink.emit(events.subList(0, i));
-        sink.fail(failure.error());
-        return;
-      }
-    }
-    sink.emit(events);
   }
 
   /**
@@ -187,5 +133,19 @@ public final class OpenAiCompatibleVerticle extends ProviderVerticle {
     return config.get().provider(providerName())
         .orElseThrow(() -> ApiError.notFound("provider '" + providerName() + "' is no longer configured",
             "model", "model_not_found").exception());
+  }
+
+  /** OpenAI's stream: {@code chat.completion.chunk} events, closed by {@code [DONE]}. */
+  private record ChunkDecoder(String provider) implements SseRelay.Decoder {
+
+    @Override
+    public List<ChatEvent> decode(String event, String data) {
+      return ChatCompletionsChunks.parse(new JsonObject(data), provider);
+    }
+
+    @Override
+    public boolean isLast(String event, String data) {
+      return DONE.equals(data);
+    }
   }
 }

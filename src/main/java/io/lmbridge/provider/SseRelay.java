@@ -1,0 +1,89 @@
+package io.lmbridge.provider;
+
+import io.lmbridge.chat.ApiError;
+import io.lmbridge.chat.ChatEvent;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.parsetools.RecordParser;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Relays an upstream SSE response to an {@link EventSink} as canonical events, as they arrive: the
+ * events parsed from one network read go out as one bus message, so a model that sends a token per
+ * packet gets a message per token, and an upstream that sends a burst does not pay a message per
+ * event. Adapters only say how their provider's events translate.
+ */
+public final class SseRelay {
+
+  /** A provider's SSE events in canonical terms. */
+  public interface Decoder {
+
+    /** The canonical events one SSE event carries; may throw {@code DecodeException} on bad JSON. */
+    List<ChatEvent> decode(String event, String data);
+
+    /** Whether this event closes the stream (OpenAI's {@code [DONE]}, for instance). */
+    boolean isLast(String event, String data);
+  }
+
+  private final String provider;
+  private final Decoder decoder;
+  private final EventSink sink;
+  private final List<ChatEvent> batch = new ArrayList<>();
+  private boolean last;
+
+  private SseRelay(String provider, Decoder decoder, EventSink sink) {
+    this.provider = provider;
+    this.decoder = decoder;
+    this.sink = sink;
+  }
+
+  public static void relay(String provider, HttpClientResponse response, Decoder decoder, EventSink sink) {
+    SseRelay relay = new SseRelay(provider, decoder, sink);
+    SseParser sse = new SseParser(relay::onEvent);
+    RecordParser lines = RecordParser.newDelimited("\n", sse::line);
+    response.handler(bytes -> {
+      lines.handle(bytes);
+      relay.flush();
+      if (relay.last) {
+        sink.end();
+      }
+    });
+    response.endHandler(ended -> {
+      sse.end();
+      relay.flush();
+      sink.end();
+    });
+    response.exceptionHandler(failure -> sink.fail(UpstreamError.unreachable(provider, failure)));
+  }
+
+  private void onEvent(String event, String data) {
+    if (decoder.isLast(event, data)) {
+      last = true;
+      return;
+    }
+    try {
+      batch.addAll(decoder.decode(event, data));
+    } catch (DecodeException | ClassCastException e) {
+      batch.add(new ChatEvent.Failure(ApiError.upstream(502, provider + ": upstream sent a malformed stream event")));
+    }
+  }
+
+  /** Sends what the last read produced; a failure among it ends the stream there. */
+  private void flush() {
+    if (batch.isEmpty()) {
+      return;
+    }
+    List<ChatEvent> events = List.copyOf(batch);
+    batch.clear();
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i) instanceof ChatEvent.Failure failure) {
+        sink.emit(events.subList(0, i));
+        sink.fail(failure.error());
+        return;
+      }
+    }
+    sink.emit(events);
+  }
+}
