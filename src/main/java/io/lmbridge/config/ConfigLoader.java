@@ -72,22 +72,21 @@ public final class ConfigLoader {
       merge(document, file);
     }
 
-    Map<String, String> variables = new LinkedHashMap<>();
-    Map<String, String> variableOrigins = new HashMap<>();
-    sources.envFile().ifPresent(path -> {
-      EnvFile.parse(readText(path), path.toString()).forEach((key, value) -> {
-        variables.put(key, value);
-        variableOrigins.put(key, key + " in " + path);
-      });
-    });
-    sources.environment().forEach((key, value) -> {
-      variables.put(key, value);
-      variableOrigins.put(key, key + " in the environment");
-    });
+    Variables variables = Variables.read(sources);
+    applyVariables(document, variables, origins);
+    merge(document, sources.overrides());
+    leaves(sources.overrides(), "").forEach(pointer -> origins.put(pointer, "the command line"));
+
+    validate(document, pointer -> originOf(pointer, origins, file, fileName));
+    return build(document, variables.values(), fileName);
+  }
+
+  /** The original design's variables and each provider's {@code NAME_BASE_URL} override the document. */
+  private static void applyVariables(JsonObject document, Variables variables, Map<String, String> origins) {
     for (Variable variable : VARIABLES) {
-      String value = variables.get(variable.name());
+      String value = variables.values().get(variable.name());
       if (value != null) {
-        String origin = variableOrigins.get(variable.name());
+        String origin = variables.origins().get(variable.name());
         put(document, variable.pointer(), variable.kind().convert(value, origin));
         origins.put(variable.pointer(), origin);
       }
@@ -95,17 +94,12 @@ public final class ConfigLoader {
     JsonObject providers = document.getJsonObject("providers", new JsonObject());
     for (String name : providers.fieldNames()) {
       String variable = ProviderConfig.variablePrefix(name) + "_BASE_URL";
-      String value = variables.get(variable);
+      String value = variables.values().get(variable);
       if (value != null && providers.getValue(name) instanceof JsonObject provider) {
         provider.put("base_url", value);
-        origins.put("/providers/" + name + "/base_url", variableOrigins.get(variable));
+        origins.put("/providers/" + name + "/base_url", variables.origins().get(variable));
       }
     }
-    merge(document, sources.overrides());
-    sources.overrides().fieldNames().forEach(field -> origins.put("/" + field, "the command line"));
-
-    validate(document, pointer -> originOf(pointer, origins, file, fileName));
-    return build(document, variables, fileName);
   }
 
   private static void validate(JsonObject document, java.util.function.Function<String, String> originOf) {
@@ -234,6 +228,20 @@ public final class ConfigLoader {
     });
   }
 
+  /** JSON pointers of the non-object values in {@code document}. */
+  private static List<String> leaves(JsonObject document, String prefix) {
+    List<String> pointers = new java.util.ArrayList<>();
+    document.forEach(entry -> {
+      String pointer = prefix + "/" + entry.getKey();
+      if (entry.getValue() instanceof JsonObject object) {
+        pointers.addAll(leaves(object, pointer));
+      } else {
+        pointers.add(pointer);
+      }
+    });
+    return pointers;
+  }
+
   private static void put(JsonObject document, String pointer, Object value) {
     String[] parts = pointer.substring(1).split("/");
     JsonObject parent = document;
@@ -263,6 +271,28 @@ public final class ConfigLoader {
   }
 
   private record Variable(String name, String pointer, Kind kind) {
+  }
+
+  /**
+   * The env file's variables overlaid by the process environment.
+   *
+   * @param origins per variable, where it came from ({@code GATEWAY_PORT in conf/lmbridge.env})
+   */
+  private record Variables(Map<String, String> values, Map<String, String> origins) {
+
+    static Variables read(ConfigSources sources) {
+      Map<String, String> values = new LinkedHashMap<>();
+      Map<String, String> origins = new HashMap<>();
+      sources.envFile().ifPresent(path -> EnvFile.parse(readText(path), path.toString()).forEach((key, value) -> {
+        values.put(key, value);
+        origins.put(key, key + " in " + path);
+      }));
+      sources.environment().forEach((key, value) -> {
+        values.put(key, value);
+        origins.put(key, key + " in the environment");
+      });
+      return new Variables(values, origins);
+    }
   }
 
   private enum Kind {

@@ -3,8 +3,6 @@ package io.lmbridge.ingress;
 import io.lmbridge.chat.Ids;
 import io.vertx.ext.web.RoutingContext;
 
-
-
 /** Every response carries {@code x-request-id}: the client's own when it sent one, else a new one. */
 public final class RequestIds {
 
