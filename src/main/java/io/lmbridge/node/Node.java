@@ -61,27 +61,27 @@ public final class Node {
     }
     LogLevels.apply(initial.logLevel());
     LiveConfig live = new LiveConfig(settings.sources(), initial);
-    VertxOptions options = new VertxOptions();
-    Future<Vertx> vertx;
-    HazelcastClusterManager cluster = null;
-    if (initial.cluster().enabled()) {
-      cluster = ClusterSetup.clusterManager(initial.cluster());
-      options.setEventBusOptions(new EventBusOptions().setHost(initial.cluster().host()).setPort(0));
-      vertx = Vertx.builder().with(options).withClusterManager(cluster).buildClustered();
-    } else {
-      vertx = Future.succeededFuture(Vertx.vertx(options));
-    }
-    HazelcastClusterManager members = cluster;
-    return vertx.compose(v -> {
+    HazelcastClusterManager cluster = initial.cluster().enabled() ? ClusterSetup.clusterManager(initial.cluster()) : null;
+    return vertx(initial, cluster).compose(v -> {
       BusCodec.register(v.eventBus());
       Node node = new Node(v, live, settings.roles());
       NodeInfo info = new NodeInfo(
-          members == null ? "standalone" : members.getNodeId(),
-          BuildInfo.version(), Instant.now(), settings.roles(), members != null,
-          () -> members == null ? List.of("standalone") : members.getNodes(),
+          cluster == null ? "standalone" : cluster.getNodeId(),
+          BuildInfo.version(), Instant.now(), settings.roles(), cluster != null,
+          () -> cluster == null ? List.of("standalone") : cluster.getNodes(),
           new AtomicLong());
       return node.deploy(info).map(node).recover(failure -> v.close().transform(closed -> Future.failedFuture(failure)));
     });
+  }
+
+  /** Clustered when a cluster manager is given: the event bus then binds the cluster interface. */
+  private static Future<Vertx> vertx(GatewayConfig config, HazelcastClusterManager cluster) {
+    VertxOptions options = new VertxOptions();
+    if (cluster == null) {
+      return Future.succeededFuture(Vertx.vertx(options));
+    }
+    options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0));
+    return Vertx.builder().with(options).withClusterManager(cluster).buildClustered();
   }
 
   public Vertx vertx() {

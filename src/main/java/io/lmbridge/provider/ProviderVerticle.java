@@ -12,6 +12,7 @@ import io.vertx.core.eventbus.Message;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Serves the chat call contract of {@link CallHeaders} for one provider: decodes calls, keeps the
@@ -19,6 +20,8 @@ import java.util.Map;
  * only translate to and from their provider's wire format.
  */
 public abstract class ProviderVerticle extends VerticleBase {
+
+  private static final System.Logger LOG = System.getLogger(ProviderVerticle.class.getName());
 
   private final String providerName;
   private final Map<String, CallContext> inFlight = new HashMap<>();
@@ -60,7 +63,7 @@ public abstract class ProviderVerticle extends VerticleBase {
           message.reply(null);
         } else {
           inFlight.remove(callId);
-          BusFailures.fail(message, accepted.cause());
+          fail(message, call, accepted.cause());
         }
       });
     } else {
@@ -69,14 +72,23 @@ public abstract class ProviderVerticle extends VerticleBase {
         if (done.succeeded()) {
           message.reply(done.result());
         } else {
-          BusFailures.fail(message, done.cause());
+          fail(message, call, done.cause());
         }
       });
     }
   }
 
+  /** Answers with the error, and leaves a trace tied to the client's request id: 5xx are worth a warning. */
+  private void fail(Message<?> message, CallContext call, Throwable failure) {
+    ApiError error = BusFailures.toApiError(failure, providerName);
+    LOG.log(error.status() >= 500 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+        "request " + call.requestId() + " to provider '" + providerName + "' failed with " + error.status() + ": "
+            + error.message());
+    BusFailures.fail(message, error.exception());
+  }
+
   /** An adapter that throws instead of returning a failed future still answers the call. */
-  private static <T> Future<T> invoke(java.util.function.Supplier<Future<T>> action) {
+  private static <T> Future<T> invoke(Supplier<Future<T>> action) {
     try {
       return action.get();
     } catch (RuntimeException e) {
