@@ -3,7 +3,6 @@ package io.lmbridge.chat;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * One conversation turn. Assistant turns may carry tool calls and the model's reasoning (with the
@@ -30,14 +29,25 @@ public record Message(
   /** The text parts joined, which is what providers without multi-part content receive. */
   @JsonIgnore
   public String text() {
-    return content.stream()
-        .filter(ContentPart.Text.class::isInstance)
-        .map(part -> ((ContentPart.Text) part).text())
-        .collect(Collectors.joining());
+    if (content.size() == 1 && content.get(0) instanceof ContentPart.Text only) {
+      return only.text();
+    }
+    StringBuilder text = new StringBuilder();
+    for (ContentPart part : content) {
+      if (part instanceof ContentPart.Text piece) {
+        text.append(piece.text());
+      }
+    }
+    return text.toString();
   }
 
   @JsonIgnore
   public boolean isTextOnly() {
-    return content.stream().allMatch(ContentPart.Text.class::isInstance);
+    for (ContentPart part : content) {
+      if (!(part instanceof ContentPart.Text)) {
+        return false;
+      }
+    }
+    return true;
   }
 }
