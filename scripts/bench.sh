@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Measures what the gateway adds to a Chat Completions call: every scenario is run against a mock
-# upstream directly and then through the gateway, back to back, and the difference is tabulated.
+# upstream directly, through a bytes-only Vert.x proxy (the floor any HTTP hop costs here), and
+# through the gateway, back to back, and the differences are tabulated.
 # Everything listens on and talks to 127.0.0.1 only. See docs/BENCHMARKS.md.
 #
 # Usage: scripts/bench.sh [--quick]
 #   BENCH_SECONDS      measured seconds per run (default 10; 3 with --quick)
 #   BENCH_WARMUP       unrecorded warmup seconds per run (default 5; 2 with --quick)
 #   BENCH_CONCURRENCY  closed-loop concurrencies to run (default "1 16 64")
-#   BENCH_MOCK_PORT, BENCH_GATEWAY_PORT  ports to use (default 18091, 18090)
+#   BENCH_MOCK_PORT, BENCH_GATEWAY_PORT, BENCH_PROXY_PORT  ports to use (default 18091, 18090, 18092)
 #   MAVEN_ARGS         extra Maven options for the build, e.g. -o to stay offline
 set -euo pipefail
 
@@ -24,24 +25,26 @@ warmup=${BENCH_WARMUP:-5}
 concurrencies=${BENCH_CONCURRENCY:-1 16 64}
 mock_port=${BENCH_MOCK_PORT:-18091}
 gateway_port=${BENCH_GATEWAY_PORT:-18090}
+proxy_port=${BENCH_PROXY_PORT:-18092}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 out=target/bench
 results=$out/results.md
 raw=$out/raw.txt
 
 mock_pid=
+proxy_pid=
 gateway_pid=
 gateway_dir=
 
 stop_servers() {
-  for pid in $gateway_pid $mock_pid; do
+  for pid in $gateway_pid $proxy_pid $mock_pid; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
   if [[ -n $gateway_dir ]]; then
     rm -rf "$gateway_dir"
   fi
-  mock_pid= gateway_pid= gateway_dir=
+  mock_pid= proxy_pid= gateway_pid= gateway_dir=
 }
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
@@ -72,10 +75,16 @@ wait_ready() {
 start_servers() {
   require_free_port "$mock_port"
   require_free_port "$gateway_port"
+  require_free_port "$proxy_port"
 
   "$java" -cp "$classpath" io.lmbridge.bench.MockUpstream "$mock_port" > "$out/mock.log" 2>&1 &
   mock_pid=$!
   wait_ready "MockUpstream" "$mock_pid" "http://127.0.0.1:$mock_port/health" "$out/mock.log"
+
+  # The floor: a Vert.x proxy that only forwards bytes, to tell a second HTTP hop from the gateway's work.
+  "$java" -cp "$classpath" io.lmbridge.bench.PassthroughProxy "$proxy_port" "$mock_port" > "$out/proxy.log" 2>&1 &
+  proxy_pid=$!
+  wait_ready "PassthroughProxy" "$proxy_pid" "http://127.0.0.1:$proxy_port/health" "$out/proxy.log"
 
   # A scratch working directory so no conf/ is read, and a scrubbed environment so a developer's
   # real keys and settings never reach it. Every built-in provider points at the mock, and the
@@ -94,6 +103,7 @@ start_servers() {
   echo "warming up the gateway and the mock" >&2
   for mode in complete stream; do
     load "$gateway_port" openai:bench-delay-0 16 "$mode" > /dev/null
+    load "$proxy_port" bench-delay-0 16 "$mode" > /dev/null
   done
 }
 
@@ -103,20 +113,21 @@ load() {
     "http://127.0.0.1:$1/v1/chat/completions" "$2" "$3" "$warmup" "$measure" "$4"
 }
 
-# One table row from a direct and a gateway LoadGenerator line: DELAY MODE CONCURRENCY DIRECT GATEWAY.
+# One table row from three LoadGenerator lines: DELAY MODE CONCURRENCY DIRECT FLOOR GATEWAY.
 row() {
-  awk -v delay="$1" -v mode="$2" -v c="$3" -v direct="$4" -v gateway="$5" '
+  awk -v delay="$1" -v mode="$2" -v c="$3" -v direct="$4" -v floor="$5" -v gateway="$6" '
     function parse(line, into,   fields, kv, i) {
       split(line, fields, " ")
       for (i in fields) { split(fields[i], kv, "="); into[kv[1]] = kv[2] }
     }
     BEGIN {
-      parse(direct, d); parse(gateway, g)
-      printf "| %s ms | %s | %s | %.2f | %.2f | %.0f | %.2f | %.2f | %.0f | %+.2f | %+.2f | %.2f | %d / %d |\n",
+      parse(direct, d); parse(floor, f); parse(gateway, g)
+      printf "| %s ms | %s | %s | %.2f / %.2f / %.0f | %.2f / %.2f / %.0f | %.2f / %.2f / %.0f | %+.2f / %+.2f | %+.2f / %+.2f | %.2f | %.2f | %d / %d / %d |\n",
         delay, (mode == "stream" ? "streaming" : "non-streaming"), c,
-        d["p50_ms"], d["p99_ms"], d["rps"], g["p50_ms"], g["p99_ms"], g["rps"],
-        g["p50_ms"] - d["p50_ms"], g["p99_ms"] - d["p99_ms"], (d["rps"] > 0 ? g["rps"] / d["rps"] : 0),
-        d["errors"], g["errors"]
+        d["p50_ms"], d["p99_ms"], d["rps"], f["p50_ms"], f["p99_ms"], f["rps"], g["p50_ms"], g["p99_ms"], g["rps"],
+        g["p50_ms"] - d["p50_ms"], g["p99_ms"] - d["p99_ms"], f["p50_ms"] - d["p50_ms"], f["p99_ms"] - d["p99_ms"],
+        (d["rps"] > 0 ? g["rps"] / d["rps"] : 0), (f["rps"] > 0 ? g["rps"] / f["rps"] : 0),
+        d["errors"], f["errors"], g["errors"]
     }'
 }
 
@@ -131,10 +142,10 @@ mkdir -p "$out"
     "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown);" \
     "warmup ${warmup} s, measured ${measure} s per run."
   echo
-  echo "| Upstream delay | Mode | Concurrency | Direct p50 (ms) | Direct p99 (ms) | Direct rps" \
-    "| Gateway p50 (ms) | Gateway p99 (ms) | Gateway rps | Added p50 (ms) | Added p99 (ms) | rps ratio" \
-    "| Errors (direct / gateway) |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  echo "| Upstream delay | Mode | Concurrency | Direct p50 / p99 (ms) / rps | Floor proxy p50 / p99 (ms) / rps" \
+    "| Gateway p50 / p99 (ms) / rps | Gateway added p50 / p99 (ms) | Floor added p50 / p99 (ms)" \
+    "| rps gateway / direct | rps gateway / floor | Errors (direct / floor / gateway) |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > "$results"
 
 start_servers
@@ -143,10 +154,12 @@ for delay in 50 0; do
     for c in $concurrencies; do
       echo "upstream delay ${delay} ms, $mode, concurrency $c" >&2
       direct=$(load "$mock_port" "bench-delay-$delay" "$c" "$mode")
+      floor=$(load "$proxy_port" "bench-delay-$delay" "$c" "$mode")
       gateway=$(load "$gateway_port" "openai:bench-delay-$delay" "$c" "$mode")
       printf 'delay=%s mode=%s concurrency=%s target=direct %s\n' "$delay" "$mode" "$c" "$direct" >> "$raw"
+      printf 'delay=%s mode=%s concurrency=%s target=floor %s\n' "$delay" "$mode" "$c" "$floor" >> "$raw"
       printf 'delay=%s mode=%s concurrency=%s target=gateway %s\n' "$delay" "$mode" "$c" "$gateway" >> "$raw"
-      row "$delay" "$mode" "$c" "$direct" "$gateway" >> "$results"
+      row "$delay" "$mode" "$c" "$direct" "$floor" "$gateway" >> "$results"
     done
   done
 done
