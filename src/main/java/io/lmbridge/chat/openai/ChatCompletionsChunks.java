@@ -4,6 +4,7 @@ import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.ChatEvent;
 import io.lmbridge.chat.FinishReason;
 import io.lmbridge.chat.Usage;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -64,7 +65,11 @@ public final class ChatCompletionsChunks {
     return value == null ? null : value.toString();
   }
 
-  /** Writes canonical events as the chunks an OpenAI client expects, in OpenAI's order. */
+  /**
+   * Writes canonical events as the encoded chunks an OpenAI client expects, in OpenAI's order. Text
+   * deltas, nearly every chunk of a stream, are written from a template made once per stream, so
+   * only the text itself is encoded per chunk.
+   */
   public static final class Renderer {
 
     private final String id;
@@ -72,6 +77,8 @@ public final class ChatCompletionsChunks {
     private final long created;
     private final boolean includeUsage;
     private final Set<Integer> started = new HashSet<>();
+    private final String textChunkHead;
+    private final String textChunkTail;
     private Usage usage;
 
     /** @param includeUsage the client's {@code stream_options.include_usage} */
@@ -80,13 +87,18 @@ public final class ChatCompletionsChunks {
       this.model = model;
       this.created = created;
       this.includeUsage = includeUsage;
+      this.textChunkHead = "{\"id\":" + Json.encode(id) + ",\"object\":\"chat.completion.chunk\",\"created\":" + created
+          + ",\"model\":" + Json.encode(model) + ",\"choices\":[{\"index\":";
+      this.textChunkTail = "},\"logprobs\":null,\"finish_reason\":null}]" + (includeUsage ? ",\"usage\":null}" : "}");
     }
 
-    public List<JsonObject> render(List<ChatEvent> events) {
-      List<JsonObject> chunks = new ArrayList<>();
+    public List<String> render(List<ChatEvent> events) {
+      List<String> chunks = new ArrayList<>();
       for (ChatEvent event : events) {
         if (event instanceof ChatEvent.TextDelta text) {
-          chunks.add(choice(text.choice(), new JsonObject().put("content", text.text()), null, chunks));
+          startChoice(text.choice(), chunks);
+          chunks.add(textChunkHead + text.choice() + ",\"delta\":{\"content\":" + Json.encode(text.text())
+              + textChunkTail);
         } else if (event instanceof ChatEvent.ReasoningDelta reasoning && reasoning.text() != null) {
           chunks.add(choice(reasoning.choice(), new JsonObject().put("reasoning_content", reasoning.text()), null,
               chunks));
@@ -113,27 +125,31 @@ public final class ChatCompletionsChunks {
     }
 
     /** The usage chunk OpenAI sends last, when the client asked for it. */
-    public List<JsonObject> finish() {
+    public List<String> finish() {
       if (!includeUsage || usage == null) {
         return List.of();
       }
-      return List.of(envelope(new JsonArray()).put("usage", OpenAiJson.usage(usage)));
+      return List.of(envelope(new JsonArray()).put("usage", OpenAiJson.usage(usage)).encode());
+    }
+
+    private String choice(int index, JsonObject delta, String finishReason, List<String> out) {
+      startChoice(index, out);
+      return envelope(new JsonArray().add(new JsonObject()
+          .put("index", index)
+          .put("delta", delta)
+          .put("logprobs", null)
+          .put("finish_reason", finishReason))).encode();
     }
 
     /** The first chunk of each choice announces the assistant role, as OpenAI does. */
-    private JsonObject choice(int index, JsonObject delta, String finishReason, List<JsonObject> out) {
+    private void startChoice(int index, List<String> out) {
       if (started.add(index)) {
         out.add(envelope(new JsonArray().add(new JsonObject()
             .put("index", index)
             .put("delta", new JsonObject().put("role", "assistant").put("content", ""))
             .put("logprobs", null)
-            .put("finish_reason", null))));
+            .put("finish_reason", null))).encode());
       }
-      return envelope(new JsonArray().add(new JsonObject()
-          .put("index", index)
-          .put("delta", delta)
-          .put("logprobs", null)
-          .put("finish_reason", finishReason)));
     }
 
     private JsonObject envelope(JsonArray choices) {

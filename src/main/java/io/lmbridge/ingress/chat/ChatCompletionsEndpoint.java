@@ -67,7 +67,7 @@ public final class ChatCompletionsEndpoint {
     @Override
     public List<SseFrame> render(List<ChatEvent> events) {
       List<SseFrame> frames = new ArrayList<>();
-      chunks.render(events).forEach(chunk -> frames.add(SseFrame.data(chunk)));
+      chunks.render(events).forEach(chunk -> frames.add(new SseFrame(null, chunk)));
       for (ChatEvent event : events) {
         if (event instanceof ChatEvent.Failure failure) {
           frames.add(SseFrame.data(failure.error().toOpenAiJson()));
@@ -79,7 +79,7 @@ public final class ChatCompletionsEndpoint {
     @Override
     public List<SseFrame> end() {
       List<SseFrame> frames = new ArrayList<>();
-      chunks.finish().forEach(chunk -> frames.add(SseFrame.data(chunk)));
+      chunks.finish().forEach(chunk -> frames.add(new SseFrame(null, chunk)));
       frames.add(DONE);
       return frames;
     }
