@@ -25,14 +25,6 @@ public final class ChatResponseAccumulator {
     }
   }
 
-  public String text(int choice) {
-    return choice(choice).text.toString();
-  }
-
-  public String reasoning(int choice) {
-    return choice(choice).reasoning.toString();
-  }
-
   public ChatResponse response() {
     if (choices.isEmpty()) {
       choice(0);

@@ -52,7 +52,7 @@ public abstract class ProviderVerticle extends VerticleBase {
 
   private void onCall(Message<ChatRequest> message) {
     String callId = message.headers().get(CallHeaders.CALL_ID);
-    CallContext call = new CallContext(callId, message.headers().get(CallHeaders.REQUEST_ID));
+    CallContext call = new CallContext(message.headers().get(CallHeaders.REQUEST_ID));
     ChatRequest request = message.body();
     inFlight.put(callId, call);
     if (CallHeaders.STREAM.equals(message.headers().get(CallHeaders.ACTION))) {
