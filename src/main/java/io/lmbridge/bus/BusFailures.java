@@ -15,8 +15,7 @@ public final class BusFailures {
   }
 
   /** Fails a bus request so that {@link #toApiError} on the other side restores the same error. */
-  public static void fail(Message<?> message, Throwable failure) {
-    ApiError error = toApiError(failure, "provider");
+  public static void fail(Message<?> message, ApiError error) {
     message.fail(error.status(), BusCodec.encode(error).toString());
   }
 

@@ -16,12 +16,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -102,7 +104,7 @@ public final class ConfigLoader {
     }
   }
 
-  private static void validate(JsonObject document, java.util.function.Function<String, String> originOf) {
+  private static void validate(JsonObject document, Function<String, String> originOf) {
     OutputUnit result = VALIDATOR.validate(document);
     if (Boolean.TRUE.equals(result.getValid())) {
       return;
@@ -230,7 +232,7 @@ public final class ConfigLoader {
 
   /** JSON pointers of the non-object values in {@code document}. */
   private static List<String> leaves(JsonObject document, String prefix) {
-    List<String> pointers = new java.util.ArrayList<>();
+    List<String> pointers = new ArrayList<>();
     document.forEach(entry -> {
       String pointer = prefix + "/" + entry.getKey();
       if (entry.getValue() instanceof JsonObject object) {

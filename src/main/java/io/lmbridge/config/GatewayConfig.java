@@ -1,5 +1,6 @@
 package io.lmbridge.config;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public record GatewayConfig(
 
   /** Names of settings that differ from {@code running} but only take effect after a restart. */
   public List<String> restartRequiredComparedTo(GatewayConfig running) {
-    java.util.ArrayList<String> changed = new java.util.ArrayList<>();
+    List<String> changed = new ArrayList<>();
     if (!Objects.equals(server, running.server)) {
       changed.add("server");
     }

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Serves the chat call contract of {@link CallHeaders} for one provider: decodes calls, keeps the
+ * Serves the chat call contract of {@link CallHeaders} for one provider: takes calls, keeps the
  * in-flight ones cancellable, and turns outcomes into replies, events and bus failures. Subclasses
  * only translate to and from their provider's wire format.
  */
@@ -84,7 +84,7 @@ public abstract class ProviderVerticle extends VerticleBase {
     LOG.log(error.status() >= 500 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
         "request " + call.requestId() + " to provider '" + providerName + "' failed with " + error.status() + ": "
             + error.message());
-    BusFailures.fail(message, error.exception());
+    BusFailures.fail(message, error);
   }
 
   /** An adapter that throws instead of returning a failed future still answers the call. */
