@@ -133,6 +133,7 @@ public final class ConfigLoader {
   private static GatewayConfig build(JsonObject doc, Map<String, String> variables, String fileName) {
     JsonObject server = doc.getJsonObject("server");
     JsonObject timeouts = doc.getJsonObject("timeouts");
+    JsonObject retries = doc.getJsonObject("retries");
     JsonObject cluster = doc.getJsonObject("cluster");
     JsonObject cache = doc.getJsonObject("cache");
     JsonObject llama = doc.getJsonObject("llama");
@@ -164,6 +165,8 @@ public final class ConfigLoader {
         defaultProvider,
         new TimeoutConfig(timeouts.getInteger("request_seconds"), timeouts.getInteger("stream_idle_seconds"),
             timeouts.getInteger("connect_seconds")),
+        new RetryConfig(retries.getInteger("max_retries"), retries.getInteger("initial_backoff_ms"),
+            retries.getInteger("max_backoff_ms")),
         new ClusterConfig(cluster.getBoolean("enabled"), cluster.getString("name"), cluster.getString("host"),
             cluster.getInteger("port"), strings(cluster.getJsonArray("members")), cluster.getBoolean("multicast")),
         doc.getString("log_level"),

@@ -18,6 +18,7 @@ public record GatewayConfig(
     Map<String, String> aliases,
     String defaultProvider,
     TimeoutConfig timeouts,
+    RetryConfig retries,
     ClusterConfig cluster,
     String logLevel,
     CacheConfig cache,

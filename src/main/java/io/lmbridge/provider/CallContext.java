@@ -24,6 +24,10 @@ public final class CallContext {
     }
   }
 
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
   void cancel() {
     if (!cancelled) {
       cancelled = true;

@@ -7,6 +7,9 @@ import io.vertx.core.json.JsonObject;
 /** Turns an upstream's error response into the client's error, keeping its status and message. */
 public final class UpstreamError {
 
+  /** The error code of a call that never got an HTTP response. */
+  public static final String UNREACHABLE = "upstream_unreachable";
+
   private static final int MAX_RAW_MESSAGE = 500;
 
   private UpstreamError() {
@@ -48,7 +51,7 @@ public final class UpstreamError {
   /** The upstream could not be reached or broke the connection. */
   public static ApiError unreachable(String provider, Throwable cause) {
     return new ApiError(502, "server_error", provider + ": upstream request failed: " + cause.getMessage(),
-        null, "upstream_unreachable", null);
+        null, UNREACHABLE, null);
   }
 
   private static String stringOf(Object value) {

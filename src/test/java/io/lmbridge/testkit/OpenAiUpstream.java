@@ -26,6 +26,7 @@ public final class OpenAiUpstream {
   private final String apiKey;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger disconnects = new AtomicInteger();
+  private final java.util.Queue<Reply> nextReplies = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile Reply reply = Reply.text("Hello from the upstream");
   private HttpServer server;
 
@@ -50,6 +51,11 @@ public final class OpenAiUpstream {
 
   public void reply(Reply next) {
     reply = next;
+  }
+
+  /** Answers the next requests with {@code first}, one each, then with the standing reply again. */
+  public void replyOnce(Reply... first) {
+    nextReplies.addAll(List.of(first));
   }
 
   public List<Received> received() {
@@ -83,7 +89,8 @@ public final class OpenAiUpstream {
         error(response, 401, "invalid_request_error", "Incorrect API key provided", null);
         return;
       }
-      Reply current = reply;
+      Reply queued = nextReplies.poll();
+      Reply current = queued != null ? queued : reply;
       if (current.status != 200) {
         error(response, current.status, current.errorType, current.text, current.retryAfter);
       } else if (Boolean.TRUE.equals(json.getBoolean("stream"))) {
