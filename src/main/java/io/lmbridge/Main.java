@@ -99,6 +99,7 @@ public final class Main implements Callable<Integer> {
       System.err.println("lmbridge: could not start: " + e.getMessage());
       return 1;
     }
+    node.afterShutdown(() -> System.exit(0));
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         node.stop();

@@ -6,6 +6,24 @@ public final class Addresses {
   /** Published to every provider node: body is the call id to cancel. */
   public static final String CANCEL = "lmbridge.cancel";
 
+  /**
+   * This node's response cache (a local consumer: each node asks its own, which in a cluster reads
+   * the shared map). Header {@link ServiceActions#ACTION}: {@code get} (body: the key; reply: the
+   * {@code ChatResponse} or null), {@code put} (body: a {@link CacheEntry}; no reply), {@code stats}
+   * (reply: a JSON object).
+   */
+  public static final String CACHE = "lmbridge.cache";
+
+  /** This node's request log (local): body a {@code RequestLogRow}, sent without reply. */
+  public static final String REQUEST_LOG = "lmbridge.request-log";
+
+  /**
+   * Reads of this node's request log (local). Header {@link ServiceActions#ACTION}: {@code list},
+   * {@code get}, {@code usage} (body: the query as JSON) or {@code stats}; reply: a JSON object.
+   */
+  public static final String REQUEST_LOG_QUERY = "lmbridge.request-log.query";
+
+  private static final String STOP = "lmbridge.service.stop.";
   private static final String PROVIDER = "lmbridge.provider.";
   private static final String INBOX = "lmbridge.inbox.";
 
@@ -15,6 +33,14 @@ public final class Addresses {
   /** Where the adapter of a provider (by its configured name) takes chat calls. */
   public static String provider(String name) {
     return PROVIDER + name;
+  }
+
+  /**
+   * Where a node stops the chat requests its ingress is answering: body {@code {"request_id"}} (absent
+   * for all), reply {@code {"cancelled": n}}.
+   */
+  public static String stop(String nodeId) {
+    return STOP + nodeId;
   }
 
   /** Where one ingress instance receives the streams it asked for; the id is unique per instance. */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.ChatRequest;
 import io.lmbridge.chat.ChatResponse;
+import io.lmbridge.logging.RequestLogRow;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.jackson.VertxModule;
@@ -50,7 +51,8 @@ public final class BusCodec {
    * what crosses the network is always this class's JSON.
    */
   public static void register(EventBus bus) {
-    for (Class<?> type : List.of(ChatRequest.class, ChatResponse.class, EventBatch.class)) {
+    for (Class<?> type : List.of(ChatRequest.class, ChatResponse.class, EventBatch.class, CacheEntry.class,
+        RequestLogRow.class)) {
       registerCodec(bus, type);
     }
   }

@@ -11,6 +11,7 @@ package io.lmbridge.bus;
  *       events then arrive at the {@link #INBOX} address as {@code EventBatch}es, tagged with
  *       {@link #CALL_ID}, and the last message carries {@link #END}.</li>
  * </ul>
+ * The reply of a completed call and the {@link #END} message of a stream carry {@link #UPSTREAM_MILLIS}.
  * A call that fails before it is accepted fails the request with the HTTP status as failure code and
  * an {@code ApiError} as message; once streaming, a failure is a {@code Failure} event.
  */
@@ -26,6 +27,8 @@ public final class CallHeaders {
   public static final String REQUEST_ID = "request-id";
   public static final String INBOX = "inbox";
   public static final String END = "end";
+  /** How long the provider took, in milliseconds, measured by its adapter: what the gateway did not. */
+  public static final String UPSTREAM_MILLIS = "upstream-ms";
 
   private CallHeaders() {
   }

@@ -52,11 +52,11 @@ public final class ChatClient {
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
 
-  public Future<ChatResponse> complete(String address, Call call, ChatRequest request) {
+  public Future<Completion> complete(String address, Call call, ChatRequest request) {
     DeliveryOptions options = call.options().addHeader(CallHeaders.ACTION, CallHeaders.COMPLETE);
     return bus.<ChatResponse>request(address, request, options)
         .recover(failure -> Future.failedFuture(BusFailures.toApiError(failure, call.target()).exception()))
-        .map(Message::body);
+        .map(reply -> new Completion(reply.body(), upstreamMillis(reply)));
   }
 
   /**
@@ -97,8 +97,13 @@ public final class ChatClient {
       stream.listener.onEvents(message.body().events());
     }
     if (end) {
-      stream.listener.onEnd();
+      stream.listener.onEnd(upstreamMillis(message));
     }
+  }
+
+  private static Double upstreamMillis(Message<?> message) {
+    String millis = message.headers().get(CallHeaders.UPSTREAM_MILLIS);
+    return millis == null ? null : Double.valueOf(millis);
   }
 
   /** A provider that went silent (or whose node died) must not leave a client hanging. */
@@ -112,7 +117,7 @@ public final class ChatClient {
       stream.listener.onEvents(List.of(new ChatEvent.Failure(new ApiError(504, "server_error",
           stream.call.target() + " sent nothing for " + stream.call.idleTimeout() / 1000 + " s", null, "timeout",
           null))));
-      stream.listener.onEnd();
+      stream.listener.onEnd(null);
     }
   }
 
@@ -125,6 +130,10 @@ public final class ChatClient {
       this.call = call;
       this.listener = listener;
     }
+  }
+
+  /** A completed call's answer, and how long the provider took when its adapter said. */
+  public record Completion(ChatResponse response, Double upstreamMillis) {
   }
 
   /**

@@ -9,6 +9,10 @@ public interface StreamListener {
 
   void onEvents(List<ChatEvent> events);
 
-  /** The stream is over: after the last events, or after a {@code Failure} event. */
-  void onEnd();
+  /**
+   * The stream is over: after the last events, or after a {@code Failure} event.
+   *
+   * @param upstreamMillis how long the provider took, when its adapter said
+   */
+  void onEnd(Double upstreamMillis);
 }

@@ -136,6 +136,7 @@ public final class ConfigLoader {
     JsonObject retries = doc.getJsonObject("retries");
     JsonObject cluster = doc.getJsonObject("cluster");
     JsonObject cache = doc.getJsonObject("cache");
+    JsonObject requestLog = doc.getJsonObject("request_log");
     JsonObject llama = doc.getJsonObject("llama");
 
     Map<String, ProviderConfig> providers = new TreeMap<>();
@@ -159,7 +160,8 @@ public final class ConfigLoader {
 
     return new GatewayConfig(
         new ServerConfig(server.getString("host"), server.getInteger("port"),
-            server.getLong("max_body_bytes"), server.getInteger("instances")),
+            server.getLong("max_body_bytes"), server.getInteger("instances"),
+            server.getInteger("shutdown_timeout_seconds")),
         providers,
         aliases,
         defaultProvider,
@@ -170,7 +172,12 @@ public final class ConfigLoader {
         new ClusterConfig(cluster.getBoolean("enabled"), cluster.getString("name"), cluster.getString("host"),
             cluster.getInteger("port"), strings(cluster.getJsonArray("members")), cluster.getBoolean("multicast")),
         doc.getString("log_level"),
-        new CacheConfig(cache.getBoolean("enabled"), cache.getInteger("ttl_seconds")),
+        new CacheConfig(cache.getBoolean("enabled"), cache.getInteger("ttl_seconds"), cache.getInteger("max_entries"),
+            cache.getLong("max_bytes")),
+        new RequestLogConfig(requestLog.getBoolean("enabled"), requestLog.getBoolean("store_bodies"),
+            requestLog.getInteger("max_body_bytes"), requestLog.getInteger("retention_days"),
+            requestLog.getInteger("queue_capacity"), requestLog.getInteger("batch_size"),
+            requestLog.getInteger("flush_millis")),
         new LlamaConfig(llama.getString("model_dir"), llama.getInteger("gpu_layers"), llama.getInteger("threads"),
             llama.getInteger("top_k"), llama.getDouble("top_p"), llama.getString("structured_mode"),
             llama.getString("structured_plan")),

@@ -22,6 +22,7 @@ public record GatewayConfig(
     ClusterConfig cluster,
     String logLevel,
     CacheConfig cache,
+    RequestLogConfig requestLog,
     LlamaConfig llama,
     String sqliteDbPath) {
 

@@ -8,6 +8,9 @@ import io.lmbridge.config.ServerConfig;
 import io.lmbridge.ingress.chat.ChatCompletionsEndpoint;
 import io.lmbridge.ingress.responses.ResponsesEndpoint;
 import io.lmbridge.node.NodeInfo;
+import io.lmbridge.service.LogsEndpoint;
+import io.lmbridge.service.ServiceControl;
+import io.lmbridge.service.ServiceEndpoint;
 import io.lmbridge.service.StatusEndpoint;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
@@ -30,13 +33,15 @@ public final class IngressVerticle extends VerticleBase {
 
   private final LiveConfig config;
   private final NodeInfo node;
+  private final ServiceControl control;
   private final Duration drainTimeout;
   private ChatClient client;
   private HttpServer server;
 
-  public IngressVerticle(LiveConfig config, NodeInfo node, Duration drainTimeout) {
+  public IngressVerticle(LiveConfig config, NodeInfo node, ServiceControl control, Duration drainTimeout) {
     this.config = config;
     this.node = node;
+    this.control = control;
     this.drainTimeout = drainTimeout;
   }
 
@@ -44,7 +49,7 @@ public final class IngressVerticle extends VerticleBase {
   public Future<?> start() {
     ServerConfig settings = config.get().server();
     client = new ChatClient(vertx);
-    ChatExchange exchange = new ChatExchange(client, config, node.inFlight());
+    ChatExchange exchange = new ChatExchange(vertx, client, config, node.inFlight());
     Router router = router(settings, exchange);
     server = vertx.createHttpServer(new HttpServerOptions()
         .setHost(settings.host())
@@ -72,13 +77,20 @@ public final class IngressVerticle extends VerticleBase {
     ChatCompletionsEndpoint chat = new ChatCompletionsEndpoint(exchange);
     ResponsesEndpoint responses = new ResponsesEndpoint(exchange);
     ModelsEndpoint models = new ModelsEndpoint(config);
-    StatusEndpoint status = new StatusEndpoint(config, node);
+    StatusEndpoint status = new StatusEndpoint(vertx.eventBus(), config, node);
+    ServiceEndpoint service = new ServiceEndpoint(control);
+    LogsEndpoint logs = new LogsEndpoint(vertx.eventBus());
 
     router.post("/v1/chat/completions").handler(chat::handle);
     router.post("/v1/responses").handler(responses::handle);
     router.get("/v1/models").handler(models::list);
     router.get("/v1/models/:id").handler(models::get);
     router.get("/v1/service/status").handler(status::handle);
+    router.post("/v1/service/stop").handler(service::stop);
+    router.post("/v1/service/shutdown").handler(service::shutdown);
+    router.get("/v1/logs").handler(logs::list);
+    router.get("/v1/logs/:request_id").handler(logs::get);
+    router.get("/v1/analytics/usage").handler(logs::usage);
     router.get("/health").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("status", "ok").toBuffer()));

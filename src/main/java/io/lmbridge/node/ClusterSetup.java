@@ -1,7 +1,13 @@
 package io.lmbridge.node;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.EvictionConfig;
+import com.hazelcast.config.EvictionPolicy;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MaxSizePolicy;
+import io.lmbridge.cache.SharedResponseStore;
+import io.lmbridge.config.CacheConfig;
 import io.lmbridge.config.ClusterConfig;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -9,14 +15,14 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 /**
  * Hazelcast for the clustered event bus: TCP/IP discovery from the configured members, bound to one
  * interface, multicast and cloud auto-detection off unless asked for, so that a node joins only the
- * cluster it was told about.
+ * cluster it was told about. The shared response cache evicts its least recently used entries per node.
  */
 final class ClusterSetup {
 
   private ClusterSetup() {
   }
 
-  static HazelcastClusterManager clusterManager(ClusterConfig cluster) {
+  static HazelcastClusterManager clusterManager(ClusterConfig cluster, CacheConfig cache) {
     Config hazelcast = ConfigUtil.loadConfig()
         .setClusterName(cluster.name())
         .setProperty("hazelcast.wait.seconds.before.join", "0")
@@ -28,6 +34,10 @@ final class ClusterSetup {
         .setPortAutoIncrement(true)
         .setPublicAddress(null)
         .getInterfaces().setEnabled(true).addInterface(cluster.host());
+    hazelcast.addMapConfig(new MapConfig(SharedResponseStore.MAP).setEvictionConfig(new EvictionConfig()
+        .setEvictionPolicy(EvictionPolicy.LRU)
+        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+        .setSize(cache.maxEntries())));
     JoinConfig join = hazelcast.getNetworkConfig().getJoin();
     join.getAutoDetectionConfig().setEnabled(false);
     join.getMulticastConfig().setEnabled(cluster.multicast());

@@ -1,13 +1,17 @@
 package io.lmbridge.node;
 
 import io.lmbridge.bus.BusCodec;
+import io.lmbridge.cache.CacheVerticle;
 import io.lmbridge.config.ConfigLoader;
 import io.lmbridge.config.ConfigWatcher;
 import io.lmbridge.config.GatewayConfig;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ProviderConfig;
+import io.lmbridge.ingress.InFlightRequests;
 import io.lmbridge.ingress.IngressVerticle;
+import io.lmbridge.logging.RequestLogVerticle;
 import io.lmbridge.provider.ProviderAdapters;
+import io.lmbridge.service.ServiceControl;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,18 +27,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One gateway process: builds Vert.x (clustered or not), deploys the verticles of its roles, keeps
  * provider adapters in step with the configuration, and shuts down in order: ingress first
- * (draining requests in flight), then adapters, then Vert.x and the cluster membership.
+ * (draining requests in flight), then adapters, the cache, the request log (which writes what it
+ * still holds), and last Vert.x and the cluster membership.
  */
 public final class Node {
 
   private static final System.Logger LOG = System.getLogger(Node.class.getName());
   private static final long CONFIG_POLL_MILLIS = 250;
-  private static final Duration DRAIN = Duration.ofSeconds(30);
 
   private final Vertx vertx;
   private final LiveConfig config;
@@ -42,7 +46,11 @@ public final class Node {
   private final ConfigWatcher watcher;
   private final List<IngressVerticle> ingress = new CopyOnWriteArrayList<>();
   private final Map<String, Future<String>> adapterDeployments = new HashMap<>();
+  private final AtomicBoolean stopped = new AtomicBoolean();
+  private final List<String> serviceDeployments = new ArrayList<>();
   private String ingressDeployment;
+  private volatile Runnable afterShutdown = () -> {
+  };
 
   private Node(Vertx vertx, LiveConfig config, Set<Role> roles) {
     this.vertx = vertx;
@@ -61,7 +69,8 @@ public final class Node {
     }
     LogLevels.apply(initial.logLevel());
     LiveConfig live = new LiveConfig(settings.sources(), initial);
-    HazelcastClusterManager cluster = initial.cluster().enabled() ? ClusterSetup.clusterManager(initial.cluster()) : null;
+    HazelcastClusterManager cluster = initial.cluster().enabled()
+        ? ClusterSetup.clusterManager(initial.cluster(), initial.cache()) : null;
     return vertx(initial, cluster).compose(v -> {
       BusCodec.register(v.eventBus());
       Node node = new Node(v, live, settings.roles());
@@ -69,7 +78,7 @@ public final class Node {
           cluster == null ? "standalone" : cluster.getNodeId(),
           BuildInfo.version(), Instant.now(), settings.roles(), cluster != null,
           () -> cluster == null ? List.of("standalone") : cluster.getNodes(),
-          new AtomicLong());
+          new InFlightRequests());
       return node.deploy(info).map(node).recover(failure -> v.close().transform(closed -> Future.failedFuture(failure)));
     });
   }
@@ -92,6 +101,14 @@ public final class Node {
     return config;
   }
 
+  /**
+   * What runs once a shutdown asked for over HTTP ({@code POST /v1/service/shutdown}) has stopped
+   * the node: the command line exits the process.
+   */
+  public void afterShutdown(Runnable action) {
+    afterShutdown = action;
+  }
+
   /** The port the ingress listens on (useful when configured as 0). */
   public int port() {
     return ingress.isEmpty() ? -1 : ingress.get(0).actualPort();
@@ -103,13 +120,29 @@ public final class Node {
    * inside Vert.x callbacks would wait for an event loop that the close itself stops.
    */
   public void stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
     watcher.stop();
     if (ingressDeployment != null) {
       vertx.undeploy(ingressDeployment).await();
     }
     Future.join(adapterDeployments.values().stream().map(deployment -> deployment.compose(vertx::undeploy)).toList())
         .await();
+    for (String service : serviceDeployments) {
+      vertx.undeploy(service).await();
+    }
     vertx.close().await();
+  }
+
+  /** Stops on a thread of its own, since {@link #stop} blocks and the request comes from an event loop. */
+  private void shutdownInBackground() {
+    Thread shutdown = new Thread(() -> {
+      LOG.log(System.Logger.Level.INFO, "shutdown requested: draining requests in flight");
+      stop();
+      afterShutdown.run();
+    }, "lmbridge-service-shutdown");
+    shutdown.start();
   }
 
   private Future<Void> deploy(NodeInfo info) {
@@ -125,10 +158,29 @@ public final class Node {
         .compose(v -> watcher.start(CONFIG_POLL_MILLIS));
   }
 
+  /**
+   * The ingress, and what it needs on the same node: the cache and the request log (in the order
+   * they are stopped in: the log last, so it receives the ingress's final rows).
+   */
   private Future<Void> deployIngress(NodeInfo info) {
+    ServiceControl control = new ServiceControl(vertx, info, this::shutdownInBackground);
+    Duration drain = Duration.ofSeconds(config.get().server().shutdownTimeoutSeconds());
     int instances = config.get().server().instances() > 0 ? config.get().server().instances() : cores();
+    return vertx.deployVerticle(new CacheVerticle(config))
+        .compose(cache -> {
+          serviceDeployments.add(cache);
+          return vertx.deployVerticle(new RequestLogVerticle(config));
+        })
+        .compose(log -> {
+          serviceDeployments.add(log);
+          return control.serveStops();
+        })
+        .compose(v -> deployIngressInstances(info, control, drain, instances));
+  }
+
+  private Future<Void> deployIngressInstances(NodeInfo info, ServiceControl control, Duration drain, int instances) {
     return vertx.deployVerticle(() -> {
-          IngressVerticle verticle = new IngressVerticle(config, info, DRAIN);
+          IngressVerticle verticle = new IngressVerticle(config, info, control, drain);
           ingress.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(instances))

@@ -1,9 +1,10 @@
 package io.lmbridge.node;
 
+import io.lmbridge.ingress.InFlightRequests;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -13,5 +14,5 @@ import java.util.function.Supplier;
  * @param inFlight chat requests being answered by this node's ingress
  */
 public record NodeInfo(String nodeId, String version, Instant startedAt, Set<Role> roles, boolean clustered,
-                       Supplier<List<String>> members, AtomicLong inFlight) {
+                       Supplier<List<String>> members, InFlightRequests inFlight) {
 }

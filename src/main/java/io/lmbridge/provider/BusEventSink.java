@@ -16,13 +16,16 @@ final class BusEventSink implements EventSink {
   private final String inbox;
   private final String callId;
   private final Runnable onClose;
+  private final long startedNanos;
   private boolean closed;
 
-  BusEventSink(EventBus bus, String inbox, String callId, Runnable onClose) {
+  /** @param startedNanos when the call arrived, to tell the ingress how long the provider took */
+  BusEventSink(EventBus bus, String inbox, String callId, Runnable onClose, long startedNanos) {
     this.bus = bus;
     this.inbox = inbox;
     this.callId = callId;
     this.onClose = onClose;
+    this.startedNanos = startedNanos;
   }
 
   @Override
@@ -47,7 +50,8 @@ final class BusEventSink implements EventSink {
       return;
     }
     closed = true;
-    bus.send(inbox, new EventBatch(last), headers().addHeader(CallHeaders.END, "true"));
+    bus.send(inbox, new EventBatch(last), headers().addHeader(CallHeaders.END, "true")
+        .addHeader(CallHeaders.UPSTREAM_MILLIS, ProviderVerticle.millisSince(startedNanos)));
     onClose.run();
   }
 

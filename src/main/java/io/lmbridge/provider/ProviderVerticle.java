@@ -8,6 +8,7 @@ import io.lmbridge.chat.ChatRequest;
 import io.lmbridge.chat.ChatResponse;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 
 import java.util.HashMap;
@@ -51,13 +52,15 @@ public abstract class ProviderVerticle extends VerticleBase {
   }
 
   private void onCall(Message<ChatRequest> message) {
+    long started = System.nanoTime();
     String callId = message.headers().get(CallHeaders.CALL_ID);
     CallContext call = new CallContext(message.headers().get(CallHeaders.REQUEST_ID));
     ChatRequest request = message.body();
     inFlight.put(callId, call);
     if (CallHeaders.STREAM.equals(message.headers().get(CallHeaders.ACTION))) {
       String inbox = message.headers().get(CallHeaders.INBOX);
-      EventSink sink = new BusEventSink(vertx.eventBus(), inbox, callId, () -> inFlight.remove(callId));
+      EventSink sink = new BusEventSink(vertx.eventBus(), inbox, callId, () -> inFlight.remove(callId),
+          started);
       invoke(() -> stream(request, sink, call)).onComplete(accepted -> {
         if (accepted.succeeded()) {
           message.reply(null);
@@ -70,7 +73,8 @@ public abstract class ProviderVerticle extends VerticleBase {
       invoke(() -> complete(request, call)).onComplete(done -> {
         inFlight.remove(callId);
         if (done.succeeded()) {
-          message.reply(done.result());
+          message.reply(done.result(),
+              new DeliveryOptions().addHeader(CallHeaders.UPSTREAM_MILLIS, millisSince(started)));
         } else {
           fail(message, call, done.cause());
         }
@@ -101,6 +105,10 @@ public abstract class ProviderVerticle extends VerticleBase {
     if (call != null) {
       call.cancel();
     }
+  }
+
+  static String millisSince(long startedNanos) {
+    return Double.toString((System.nanoTime() - startedNanos) / 1e6);
   }
 
   /** The error every adapter gives when its provider has no credentials configured. */

@@ -1,9 +1,15 @@
 package io.lmbridge.service;
 
+import io.lmbridge.bus.Addresses;
+import io.lmbridge.bus.ServiceActions;
 import io.lmbridge.config.GatewayConfig;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.node.NodeInfo;
 import io.lmbridge.node.Role;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -12,13 +18,20 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.time.Instant;
 
-/** {@code GET /v1/service/status}: how this node and its configuration are doing. Never shows a secret. */
+/**
+ * {@code GET /v1/service/status}: how this node, its cache, its request log and its configuration are
+ * doing. Never shows a secret. A part that does not answer shows as an error, not as a failed status.
+ */
 public final class StatusEndpoint {
 
+  private static final long PART_TIMEOUT_MILLIS = 2000;
+
+  private final EventBus bus;
   private final LiveConfig config;
   private final NodeInfo node;
 
-  public StatusEndpoint(LiveConfig config, NodeInfo node) {
+  public StatusEndpoint(EventBus bus, LiveConfig config, NodeInfo node) {
+    this.bus = bus;
     this.config = config;
     this.node = node;
   }
@@ -40,7 +53,8 @@ public final class StatusEndpoint {
         .put("node", new JsonObject()
             .put("id", node.nodeId())
             .put("roles", new JsonArray(node.roles().stream().map(Role::configName).toList())))
-        .put("in_flight", node.inFlight().get())
+        .put("in_flight", node.inFlight().size())
+        .put("models", new JsonArray())
         .put("providers", providers)
         .put("aliases", new JsonObject(new java.util.LinkedHashMap<>(current.aliases())))
         .put("default_provider", current.defaultProvider())
@@ -49,6 +63,18 @@ public final class StatusEndpoint {
             .put("enabled", node.clustered())
             .put("name", node.clustered() ? current.cluster().name() : null)
             .put("members", new JsonArray(node.members().get())));
-    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(status.toBuffer());
+    Future<JsonObject> cache = part(Addresses.CACHE);
+    Future<JsonObject> requestLog = part(Addresses.REQUEST_LOG_QUERY);
+    Future.join(cache, requestLog).onComplete(parts -> {
+      status.put("cache", cache.result()).put("request_log", requestLog.result());
+      ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(status.toBuffer());
+    });
+  }
+
+  private Future<JsonObject> part(String address) {
+    return bus.<JsonObject>request(address, null, new DeliveryOptions()
+            .addHeader(ServiceActions.ACTION, ServiceActions.STATS).setSendTimeout(PART_TIMEOUT_MILLIS))
+        .map(Message::body)
+        .otherwise(failure -> new JsonObject().put("error", failure.getMessage()));
   }
 }

@@ -82,7 +82,7 @@ class ConfigLoaderTest {
     assertThat(config.llama()).isEqualTo(new LlamaConfig("/models", -1, 4, 20, 0.8, "json_schema", "strict"));
     assertThat(config.logLevel()).isEqualTo("warn");
     assertThat(config.sqliteDbPath()).isEqualTo("/tmp/x.sqlite");
-    assertThat(config.cache()).isEqualTo(new CacheConfig(false, 60));
+    assertThat(config.cache()).isEqualTo(new CacheConfig(false, 60, 10000, 67108864));
   }
 
   @Test

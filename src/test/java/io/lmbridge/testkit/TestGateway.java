@@ -22,7 +22,8 @@ import java.util.Set;
 /**
  * A real gateway node on a free port, configured from files in its own temporary directory (the
  * JSON file and an env file, as an operator would write them) and an empty process environment,
- * so tests never depend on the machine's variables.
+ * so tests never depend on the machine's variables. Its request log is a SQLite file in that
+ * directory, and its cache is off unless the test's config turns it on.
  */
 public final class TestGateway implements AutoCloseable {
 
@@ -49,6 +50,13 @@ public final class TestGateway implements AutoCloseable {
       JsonObject server = withDefaults.getJsonObject("server", new JsonObject());
       server.put("port", server.getInteger("port", 0)).put("instances", server.getInteger("instances", 1));
       withDefaults.put("server", server);
+      // Most tests script their upstream per test and must reach it: the cache tests turn it on.
+      if (!withDefaults.containsKey("cache")) {
+        withDefaults.put("cache", new JsonObject().put("enabled", false));
+      }
+      if (!withDefaults.containsKey("sqlite_db_path")) {
+        withDefaults.put("sqlite_db_path", dir.resolve("lmbridge.sqlite").toString());
+      }
       Files.writeString(dir.resolve("gateway.json"), withDefaults.encodePrettily());
       Files.writeString(dir.resolve("lmbridge.env"), envFile);
       ConfigSources sources = new ConfigSources(dir.resolve("gateway.json"), List.of(dir.resolve("lmbridge.env")),

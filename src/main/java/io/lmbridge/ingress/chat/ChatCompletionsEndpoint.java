@@ -37,7 +37,7 @@ public final class ChatCompletionsEndpoint {
     boolean includeUsage = streamOptions != null && Boolean.TRUE.equals(streamOptions.bool("include_usage"));
     String id = "chatcmpl-" + Ids.next();
     long created = System.currentTimeMillis() / 1000;
-    exchange.run(ctx, request, route -> new ResponseRenderer() {
+    exchange.run(ctx, "chat_completions", body, request, route -> new ResponseRenderer() {
       @Override
       public JsonObject response(ChatResponse response) {
         return ChatCompletionsResponses.write(response, id, route.key(), created);

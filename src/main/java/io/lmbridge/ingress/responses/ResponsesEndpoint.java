@@ -30,7 +30,7 @@ public final class ResponsesEndpoint {
     long created = System.currentTimeMillis() / 1000;
     if (body.containsKey("input")) {
       ChatRequest request = ResponsesRequests.parse(body);
-      exchange.run(ctx, request, route -> {
+      exchange.run(ctx, "responses", body, request, route -> {
         ResponseObject response = new ResponseObject(id, route.key(), created, body);
         return new ResponseRenderer() {
           @Override
@@ -47,7 +47,7 @@ public final class ResponsesEndpoint {
       });
     } else if (body.containsKey("messages")) {
       ChatRequest request = ChatCompletionsRequests.parse(body);
-      exchange.run(ctx, request, route -> new MessagesFormRenderer(id, route.key(), created));
+      exchange.run(ctx, "messages_form", body, request, route -> new MessagesFormRenderer(id, route.key(), created));
     } else {
       throw JsonFields.invalid("input", "required: input (OpenAI Responses API) or messages (LMBridge form)");
     }
