@@ -48,7 +48,10 @@ public final class RequestLogVerticle extends VerticleBase {
   private Pool readers;
   private RequestLogQueries queries;
   private Future<Void> ready;
+  /** The write in progress, if any; only one runs at a time, since each takes the head of the queue. */
+  private Future<Void> writing = Future.succeededFuture();
   private boolean flushing;
+  private boolean stopping;
   private long flushTimer = -1;
   private long written;
   private long dropped;
@@ -76,17 +79,20 @@ public final class RequestLogVerticle extends VerticleBase {
   /** Writes every queued row before the node goes; a disk that fails now loses them, and says how many. */
   @Override
   public Future<?> stop() {
+    stopping = true;
     if (flushTimer != -1) {
       vertx.cancelTimer(flushTimer);
     }
-    return drain().eventually(() -> Future.join(writer.close(), readers.close()));
+    return writing.transform(previous -> drain()).eventually(() -> Future.join(writer.close(), readers.close()));
   }
 
   private Future<Void> drain() {
     if (queue.isEmpty()) {
       return Future.succeededFuture();
     }
-    return writeBatch().transform(done -> {
+    flushing = true;
+    writing = writeBatch();
+    return writing.transform(done -> {
       if (done.failed()) {
         LOG.log(System.Logger.Level.ERROR, "request log: " + queue.size() + " rows not written at shutdown: "
             + done.cause().getMessage());
@@ -122,7 +128,11 @@ public final class RequestLogVerticle extends VerticleBase {
       flushTimer = -1;
     }
     flushing = true;
-    writeBatch().onComplete(done -> {
+    writing = writeBatch();
+    writing.onComplete(done -> {
+      if (stopping) {
+        return;
+      }
       flushing = false;
       if (done.succeeded()) {
         flush();
@@ -167,12 +177,14 @@ public final class RequestLogVerticle extends VerticleBase {
   private Future<Void> openAndPurge() {
     return LogSchema.migrate(writer)
         .compose(v -> purge())
-        .onFailure(failure -> noteError("opening " + path, failure));
+        .onFailure(failure -> noteError("opening the file", failure));
   }
 
   private Future<Void> purge() {
     long cutoff = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(config.get().requestLog().retentionDays());
-    return writer.preparedQuery("DELETE FROM requests WHERE created_at < ?").execute(Tuple.of(cutoff))
+    // In a transaction: the JDBC pool's connections do not auto-commit.
+    return writer.withTransaction(connection -> connection.preparedQuery("DELETE FROM requests WHERE created_at < ?")
+            .execute(Tuple.of(cutoff)))
         .onSuccess(result -> {
           if (result.rowCount() > 0) {
             LOG.log(System.Logger.Level.INFO, "request log: purged " + result.rowCount() + " rows older than "
@@ -183,7 +195,7 @@ public final class RequestLogVerticle extends VerticleBase {
   }
 
   private void noteError(String doing, Throwable failure) {
-    String message = doing + ": " + failure.getMessage();
+    String message = doing + " (" + path + "): " + failure.getMessage();
     if (!message.equals(lastError)) {
       LOG.log(System.Logger.Level.WARNING, "request log: " + message + " (" + queue.size() + " rows queued)");
     }

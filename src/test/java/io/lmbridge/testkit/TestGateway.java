@@ -96,6 +96,11 @@ public final class TestGateway implements AutoCloseable {
         .build();
   }
 
+  /** The request log's SQLite file. */
+  public Path logFile() {
+    return Path.of(node.config().get().sqliteDbPath());
+  }
+
   public Path jsonFile() {
     return dir.resolve("gateway.json");
   }
