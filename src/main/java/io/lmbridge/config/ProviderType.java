@@ -7,7 +7,9 @@ import java.util.Optional;
 /** The wire formats the gateway has adapters for. */
 public enum ProviderType {
   /** OpenAI Chat Completions: OpenAI itself, xAI, and any OpenAI-compatible server. */
-  OPENAI;
+  OPENAI,
+  /** Anthropic's Messages API. */
+  ANTHROPIC;
 
   public String configName() {
     return name().toLowerCase(Locale.ROOT);

@@ -9,6 +9,7 @@ import io.lmbridge.config.ProviderConfig;
 import io.lmbridge.config.RetryConfig;
 import io.lmbridge.config.TimeoutConfig;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -67,6 +68,15 @@ public abstract class HttpProviderVerticle extends ProviderVerticle {
             .setDecompressionSupported(true),
         new PoolOptions().setHttp1MaxSize(MAX_POOLED_CONNECTIONS));
     return super.start();
+  }
+
+  /** The headers of a JSON call, with the provider's configured extras; adapters add their credentials. */
+  protected static MultiMap jsonHeaders(ProviderConfig provider, ChatRequest request) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+        .add(HttpHeaders.CONTENT_TYPE, "application/json")
+        .add(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json");
+    provider.headers().forEach(headers::add);
+    return headers;
   }
 
   /** The client adapters use for calls of their own, such as listing a provider's models. */

@@ -2,6 +2,7 @@ package io.lmbridge.provider;
 
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ProviderConfig;
+import io.lmbridge.provider.anthropic.AnthropicVerticle;
 import io.lmbridge.provider.openai.OpenAiCompatibleVerticle;
 
 /** Which adapter verticle serves a configured provider, by its wire type. */
@@ -13,6 +14,7 @@ public final class ProviderAdapters {
   public static ProviderVerticle create(ProviderConfig provider, LiveConfig config) {
     return switch (provider.type()) {
       case OPENAI -> new OpenAiCompatibleVerticle(provider.name(), config);
+      case ANTHROPIC -> new AnthropicVerticle(provider.name(), config);
     };
   }
 }

@@ -39,6 +39,14 @@ public final class StreamRelay {
     default Framing framing() {
       return Framing.SSE;
     }
+
+    /**
+     * Whether the provider always closes its streams with an event {@link #isLast} recognises, so
+     * that a stream ending without it was cut short. OpenAI-compatible servers do not all send one.
+     */
+    default boolean requiresLastEvent() {
+      return false;
+    }
   }
 
   private final String provider;
@@ -68,6 +76,9 @@ public final class StreamRelay {
     response.endHandler(ended -> {
       sse.end();
       relay.flush();
+      if (!relay.last && decoder.requiresLastEvent()) {
+        sink.fail(ApiError.upstream(502, provider + ": upstream stream ended before its last event"));
+      }
       sink.end();
     });
     response.exceptionHandler(failure -> sink.fail(UpstreamError.unreachable(provider, failure)));

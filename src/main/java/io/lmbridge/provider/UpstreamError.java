@@ -11,6 +11,7 @@ public final class UpstreamError {
   public static final String UNREACHABLE = "upstream_unreachable";
 
   private static final int MAX_RAW_MESSAGE = 500;
+  private static final int ANTHROPIC_OVERLOADED = 529;
 
   private UpstreamError() {
   }
@@ -44,7 +45,9 @@ public final class UpstreamError {
     if (message == null || message.isBlank()) {
       message = "HTTP " + status + " from upstream";
     }
-    return new ApiError(status, type != null ? type : ApiError.typeFor(status),
+    // Anthropic's 529 "overloaded" is no standard status; clients know 503 as "try again later".
+    int clientStatus = status == ANTHROPIC_OVERLOADED ? 503 : status;
+    return new ApiError(clientStatus, type != null ? type : ApiError.typeFor(clientStatus),
         provider + ": " + message, param, code, retryAfter);
   }
 

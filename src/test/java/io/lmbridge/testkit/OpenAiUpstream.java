@@ -3,7 +3,6 @@ package io.lmbridge.testkit;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -137,13 +136,15 @@ public final class OpenAiUpstream {
         .put("created", 1700000000)
         .put("model", request.getString("model"))
         .put("choices", choices)
-        .put("usage", usage());
+        .put("usage", usage(reply));
   }
 
-  private static JsonObject usage() {
+  /** Reasoning models count their reasoning among the completion tokens, as xAI and OpenAI do. */
+  private static JsonObject usage(Reply reply) {
     return new JsonObject().put("prompt_tokens", 11).put("completion_tokens", 7).put("total_tokens", 18)
         .put("prompt_tokens_details", new JsonObject().put("cached_tokens", 3))
-        .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", 0));
+        .put("completion_tokens_details", new JsonObject()
+            .put("reasoning_tokens", reply.reasoning == null ? 0 : Reply.REASONING_TOKENS));
   }
 
   /** Chunks as OpenAI sends them; every event is written in two TCP writes, split mid-line. */
@@ -184,31 +185,11 @@ public final class OpenAiUpstream {
           .encode() + "\r\n\r\n");
     } else {
       JsonObject usageChunk = new JsonObject().put("id", "chatcmpl-upstream").put("object", "chat.completion.chunk")
-          .put("created", 1700000000).put("model", model).put("choices", new JsonArray()).put("usage", usage());
+          .put("created", 1700000000).put("model", model).put("choices", new JsonArray()).put("usage", usage(reply));
       events.add("data: " + usageChunk.encode() + "\r\n\r\n");
       events.add("data: [DONE]\r\n\r\n");
     }
-    writeSplit(response, events, 0, reply.delayMillis);
-  }
-
-  private void writeSplit(HttpServerResponse response, List<String> events, int index, long delay) {
-    if (response.closed()) {
-      return;
-    }
-    if (index == events.size()) {
-      response.end();
-      return;
-    }
-    String event = events.get(index);
-    int cut = event.length() / 2;
-    response.write(Buffer.buffer(event.substring(0, cut)));
-    vertx.setTimer(1, t -> {
-      if (response.closed()) {
-        return;
-      }
-      response.write(Buffer.buffer(event.substring(cut)));
-      vertx.setTimer(Math.max(1, delay), next -> writeSplit(response, events, index + 1, delay));
-    });
+    SplitWrites.send(vertx, response, events, reply.delayMillis);
   }
 
   private static JsonObject chunk(String model, JsonObject delta, String finishReason) {
@@ -227,6 +208,8 @@ public final class OpenAiUpstream {
 
   /** What the upstream answers next. */
   public static final class Reply {
+    public static final int REASONING_TOKENS = 4;
+
     final int status;
     final String text;
     final String errorType;

@@ -34,8 +34,10 @@ public final class ChatCompletionsChunks {
       int index = choice.getInteger("index", i);
       JsonObject delta = choice.getJsonObject("delta", new JsonObject());
       String reasoning = OpenAiJson.reasoning(delta);
-      if (reasoning != null && !reasoning.isEmpty()) {
-        events.add(new ChatEvent.ReasoningDelta(index, reasoning, null));
+      String signature = delta.getString(OpenAiJson.REASONING_SIGNATURE);
+      if (reasoning != null && !reasoning.isEmpty() || signature != null) {
+        events.add(new ChatEvent.ReasoningDelta(index, reasoning == null || reasoning.isEmpty() ? null : reasoning,
+            signature));
       }
       String content = delta.getString("content");
       if (content != null && !content.isEmpty()) {
@@ -99,9 +101,15 @@ public final class ChatCompletionsChunks {
           startChoice(text.choice(), chunks);
           chunks.add(textChunkHead + text.choice() + ",\"delta\":{\"content\":" + Json.encode(text.text())
               + textChunkTail);
-        } else if (event instanceof ChatEvent.ReasoningDelta reasoning && reasoning.text() != null) {
-          chunks.add(choice(reasoning.choice(), new JsonObject().put("reasoning_content", reasoning.text()), null,
-              chunks));
+        } else if (event instanceof ChatEvent.ReasoningDelta reasoning) {
+          JsonObject delta = new JsonObject();
+          if (reasoning.text() != null) {
+            delta.put("reasoning_content", reasoning.text());
+          }
+          if (reasoning.signature() != null) {
+            delta.put(OpenAiJson.REASONING_SIGNATURE, reasoning.signature());
+          }
+          chunks.add(choice(reasoning.choice(), delta, null, chunks));
         } else if (event instanceof ChatEvent.ToolCallDelta call) {
           JsonObject function = new JsonObject();
           if (call.name() != null) {

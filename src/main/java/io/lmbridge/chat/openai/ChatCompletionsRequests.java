@@ -156,7 +156,7 @@ public final class ChatCompletionsRequests {
       throw JsonFields.invalid(fields.param("content"), "required for a " + roleName + " message");
     }
     return new Message(role, content, fields.string("name"), toolCalls, toolCallId,
-        OpenAiJson.reasoning(fields.json()), null);
+        OpenAiJson.reasoning(fields.json()), fields.string(OpenAiJson.REASONING_SIGNATURE));
   }
 
   private static List<ContentPart> content(JsonFields fields, Role role) {
@@ -165,7 +165,8 @@ public final class ChatCompletionsRequests {
       return List.of();
     }
     if (content instanceof String text) {
-      return List.of(new ContentPart.Text(text));
+      // Caching clients mark a plain-text message as a whole; the mark belongs to its one part.
+      return List.of(new ContentPart.Text(text, fields.object("cache_control")));
     }
     if (!(content instanceof JsonArray)) {
       throw JsonFields.invalid(fields.param("content"), "expected a string or an array of content parts");
@@ -174,7 +175,7 @@ public final class ChatCompletionsRequests {
     for (JsonFields part : fields.objects("content")) {
       String type = part.requiredString("type");
       switch (type) {
-        case "text" -> parts.add(new ContentPart.Text(part.requiredString("text")));
+        case "text" -> parts.add(new ContentPart.Text(part.requiredString("text"), part.object("cache_control")));
         case "image_url" -> {
           if (role != Role.USER) {
             throw JsonFields.invalid(part.param("type"), "images are only allowed in user messages");
@@ -192,7 +193,7 @@ public final class ChatCompletionsRequests {
   private static ContentPart.Image image(JsonFields part) {
     Object imageUrl = part.json().getValue("image_url");
     if (imageUrl instanceof String url) {
-      return new ContentPart.Image(url, null);
+      return new ContentPart.Image(url, null, part.object("cache_control"));
     }
     JsonFields image = part.child("image_url");
     if (image == null) {
@@ -202,7 +203,7 @@ public final class ChatCompletionsRequests {
     if (!url.startsWith("http://") && !url.startsWith("https://") && !url.startsWith("data:")) {
       throw JsonFields.invalid(image.param("url"), "expected an http(s) URL or a data: URL");
     }
-    return new ContentPart.Image(url, image.string("detail"));
+    return new ContentPart.Image(url, image.string("detail"), part.object("cache_control"));
   }
 
   private static Sampling sampling(JsonFields fields) {
@@ -246,18 +247,22 @@ public final class ChatCompletionsRequests {
 
   private static JsonObject write(Message message) {
     JsonObject json = new JsonObject().put("role", message.role().wireName());
-    if (message.isTextOnly()) {
+    if (message.isTextOnly() && message.content().stream().allMatch(part -> part.cacheControl() == null)) {
       json.put("content", message.content().isEmpty() && !message.toolCalls().isEmpty() ? null : message.text());
     } else {
       JsonArray parts = new JsonArray();
       for (ContentPart part : message.content()) {
+        JsonObject written;
         if (part instanceof ContentPart.Text text) {
-          parts.add(new JsonObject().put("type", "text").put("text", text.text()));
-        } else if (part instanceof ContentPart.Image image) {
+          written = new JsonObject().put("type", "text").put("text", text.text());
+        } else {
+          ContentPart.Image image = (ContentPart.Image) part;
           JsonObject url = new JsonObject().put("url", image.url());
           putIfSet(url, "detail", image.detail());
-          parts.add(new JsonObject().put("type", "image_url").put("image_url", url));
+          written = new JsonObject().put("type", "image_url").put("image_url", url);
         }
+        putIfSet(written, "cache_control", part.cacheControl());
+        parts.add(written);
       }
       json.put("content", parts);
     }

@@ -29,7 +29,8 @@ public final class ChatCompletionsResponses {
       }
       List<ContentPart> content = text == null ? List.of() : List.of(new ContentPart.Text(text));
       Message assistant = new Message(Role.ASSISTANT, content, null,
-          OpenAiJson.toolCalls(message.getJsonArray("tool_calls")), null, OpenAiJson.reasoning(message), null);
+          OpenAiJson.toolCalls(message.getJsonArray("tool_calls")), null, OpenAiJson.reasoning(message),
+          message.getString(OpenAiJson.REASONING_SIGNATURE));
       FinishReason reason = OpenAiJson.finishReason(choice.getString("finish_reason"));
       choices.add(new ChatResponse.Choice(choice.getInteger("index", i), assistant,
           reason == null ? FinishReason.STOP : reason));
@@ -48,6 +49,9 @@ public final class ChatCompletionsResponses {
           .put("refusal", null);
       if (message.reasoning() != null) {
         json.put("reasoning_content", message.reasoning());
+      }
+      if (message.reasoningSignature() != null) {
+        json.put(OpenAiJson.REASONING_SIGNATURE, message.reasoningSignature());
       }
       if (!message.toolCalls().isEmpty()) {
         json.put("tool_calls", OpenAiJson.toolCalls(message.toolCalls()));

@@ -12,6 +12,13 @@ import java.util.List;
 /** The small shapes that OpenAI's Chat Completions requests, responses and chunks share. */
 final class OpenAiJson {
 
+  /**
+   * The gateway's own field, beside {@code reasoning_content} in messages and deltas, for the
+   * provider's signature over the reasoning (Anthropic's thinking): a client that sends it back with
+   * the assistant turn lets the provider verify the reasoning on the next call.
+   */
+  static final String REASONING_SIGNATURE = "reasoning_signature";
+
   private OpenAiJson() {
   }
 

@@ -88,7 +88,7 @@ final class ResponseObject {
         .put("input_tokens", usage.promptTokens())
         .put("input_tokens_details", new JsonObject()
             .put("cached_tokens", usage.cachedTokens())
-            .put("cache_write_tokens", 0))
+            .put("cache_write_tokens", usage.cacheWriteTokens()))
         .put("output_tokens", usage.completionTokens())
         .put("output_tokens_details", new JsonObject().put("reasoning_tokens", usage.reasoningTokens()))
         .put("total_tokens", usage.totalTokens());

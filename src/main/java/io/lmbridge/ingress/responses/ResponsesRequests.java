@@ -169,7 +169,8 @@ final class ResponsesRequests {
       for (JsonFields part : item.objects(field)) {
         String type = part.requiredString("type");
         switch (type) {
-          case "input_text", "output_text" -> parts.add(new ContentPart.Text(part.requiredString("text")));
+          case "input_text", "output_text" -> parts.add(new ContentPart.Text(part.requiredString("text"),
+              part.object("cache_control")));
           case "refusal" -> parts.add(new ContentPart.Text(part.requiredString("refusal")));
           case "input_image" -> {
             if (role != Role.USER) {
@@ -179,7 +180,7 @@ final class ResponsesRequests {
             if (url == null) {
               throw JsonFields.invalid(part.param("image_url"), "required (file_id images are not supported)");
             }
-            parts.add(new ContentPart.Image(url, part.string("detail")));
+            parts.add(new ContentPart.Image(url, part.string("detail"), part.object("cache_control")));
           }
           default -> throw JsonFields.invalid(part.param("type"),
               "unsupported content part '" + type + "'; supported: input_text, output_text, input_image");

@@ -32,11 +32,7 @@ public final class OpenAiCompatibleVerticle extends HttpProviderVerticle {
 
   @Override
   protected Future<UpstreamRequest> prepare(ProviderConfig provider, ChatRequest request) {
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add(HttpHeaders.CONTENT_TYPE, "application/json")
-        .add(HttpHeaders.ACCEPT, request.stream() ? "text/event-stream" : "application/json")
-        .add(HttpHeaders.AUTHORIZATION, "Bearer " + provider.apiKey());
-    provider.headers().forEach(headers::add);
+    MultiMap headers = jsonHeaders(provider, request).add(HttpHeaders.AUTHORIZATION, "Bearer " + provider.apiKey());
     return Future.succeededFuture(new UpstreamRequest(provider.baseUrl() + "/chat/completions", headers,
         ChatCompletionsRequests.write(request, provider.maxTokensField()).toBuffer()));
   }
