@@ -23,7 +23,8 @@ public record GatewayConfig(
     String logLevel,
     CacheConfig cache,
     LlamaConfig llama,
-    String sqliteDbPath) {
+    String sqliteDbPath,
+    ImagesConfig images) {
 
   public GatewayConfig {
     // Sorted, so listings (status, models) are stable.
