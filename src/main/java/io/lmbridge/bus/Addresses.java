@@ -8,6 +8,7 @@ public final class Addresses {
 
   private static final String PROVIDER = "lmbridge.provider.";
   private static final String INBOX = "lmbridge.inbox.";
+  private static final String MODELS = "lmbridge.models.";
 
   private Addresses() {
   }
@@ -15,6 +16,11 @@ public final class Addresses {
   /** Where the adapter of a provider (by its configured name) takes chat calls. */
   public static String provider(String name) {
     return PROVIDER + name;
+  }
+
+  /** Where a provider that can tell which models it serves answers {@link ModelListing} requests. */
+  public static String models(String provider) {
+    return MODELS + provider;
   }
 
   /** Where one ingress instance receives the streams it asked for; the id is unique per instance. */

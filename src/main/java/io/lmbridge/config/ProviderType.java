@@ -7,7 +7,11 @@ import java.util.Optional;
 /** The wire formats the gateway has adapters for. */
 public enum ProviderType {
   /** OpenAI Chat Completions: OpenAI itself, xAI, and any OpenAI-compatible server. */
-  OPENAI;
+  OPENAI,
+  /** Google's native Gemini API ({@code generateContent}). */
+  GEMINI,
+  /** Ollama's native API ({@code /api/chat}). */
+  OLLAMA;
 
   public String configName() {
     return name().toLowerCase(Locale.ROOT);

@@ -71,7 +71,7 @@ public final class IngressVerticle extends VerticleBase {
 
     ChatCompletionsEndpoint chat = new ChatCompletionsEndpoint(exchange);
     ResponsesEndpoint responses = new ResponsesEndpoint(exchange);
-    ModelsEndpoint models = new ModelsEndpoint(config);
+    ModelsEndpoint models = new ModelsEndpoint(config, vertx.eventBus());
     StatusEndpoint status = new StatusEndpoint(config, node);
 
     router.post("/v1/chat/completions").handler(chat::handle);

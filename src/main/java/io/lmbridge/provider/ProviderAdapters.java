@@ -2,6 +2,8 @@ package io.lmbridge.provider;
 
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ProviderConfig;
+import io.lmbridge.provider.gemini.GeminiVerticle;
+import io.lmbridge.provider.ollama.OllamaVerticle;
 import io.lmbridge.provider.openai.OpenAiCompatibleVerticle;
 
 /** Which adapter verticle serves a configured provider, by its wire type. */
@@ -13,6 +15,8 @@ public final class ProviderAdapters {
   public static ProviderVerticle create(ProviderConfig provider, LiveConfig config) {
     return switch (provider.type()) {
       case OPENAI -> new OpenAiCompatibleVerticle(provider.name(), config);
+      case GEMINI -> new GeminiVerticle(provider.name(), config);
+      case OLLAMA -> new OllamaVerticle(provider.name(), config);
     };
   }
 }
