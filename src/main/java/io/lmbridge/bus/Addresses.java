@@ -26,6 +26,7 @@ public final class Addresses {
   private static final String STOP = "lmbridge.service.stop.";
   private static final String PROVIDER = "lmbridge.provider.";
   private static final String INBOX = "lmbridge.inbox.";
+  private static final String MODELS = "lmbridge.models.";
 
   private Addresses() {
   }
@@ -41,6 +42,11 @@ public final class Addresses {
    */
   public static String stop(String nodeId) {
     return STOP + nodeId;
+  }
+
+  /** Where a provider that can tell which models it serves answers {@link ModelListing} requests. */
+  public static String models(String provider) {
+    return MODELS + provider;
   }
 
   /** Where one ingress instance receives the streams it asked for; the id is unique per instance. */

@@ -138,6 +138,7 @@ public final class ConfigLoader {
     JsonObject cache = doc.getJsonObject("cache");
     JsonObject requestLog = doc.getJsonObject("request_log");
     JsonObject llama = doc.getJsonObject("llama");
+    JsonObject images = doc.getJsonObject("images");
 
     Map<String, ProviderConfig> providers = new TreeMap<>();
     JsonObject providerDocs = doc.getJsonObject("providers");
@@ -181,7 +182,9 @@ public final class ConfigLoader {
         new LlamaConfig(llama.getString("model_dir"), llama.getInteger("gpu_layers"), llama.getInteger("threads"),
             llama.getInteger("top_k"), llama.getDouble("top_p"), llama.getString("structured_mode"),
             llama.getString("structured_plan")),
-        doc.getString("sqlite_db_path"));
+        doc.getString("sqlite_db_path"),
+        new ImagesConfig(images.getBoolean("allow_private_networks"), images.getLong("max_bytes"),
+            images.getInteger("timeout_seconds")));
   }
 
   private static ProviderConfig provider(String name, JsonObject doc, Map<String, String> variables, String fileName) {

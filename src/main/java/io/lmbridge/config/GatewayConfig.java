@@ -24,7 +24,8 @@ public record GatewayConfig(
     CacheConfig cache,
     RequestLogConfig requestLog,
     LlamaConfig llama,
-    String sqliteDbPath) {
+    String sqliteDbPath,
+    ImagesConfig images) {
 
   public GatewayConfig {
     // Sorted, so listings (status, models) are stable.

@@ -9,7 +9,11 @@ public enum ProviderType {
   /** OpenAI Chat Completions: OpenAI itself, xAI, and any OpenAI-compatible server. */
   OPENAI,
   /** Anthropic's Messages API. */
-  ANTHROPIC;
+  ANTHROPIC,
+  /** Google's native Gemini API ({@code generateContent}). */
+  GEMINI,
+  /** Ollama's native API ({@code /api/chat}). */
+  OLLAMA;
 
   public String configName() {
     return name().toLowerCase(Locale.ROOT);

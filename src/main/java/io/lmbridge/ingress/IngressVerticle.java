@@ -76,7 +76,7 @@ public final class IngressVerticle extends VerticleBase {
 
     ChatCompletionsEndpoint chat = new ChatCompletionsEndpoint(exchange);
     ResponsesEndpoint responses = new ResponsesEndpoint(exchange);
-    ModelsEndpoint models = new ModelsEndpoint(config);
+    ModelsEndpoint models = new ModelsEndpoint(config, vertx.eventBus());
     StatusEndpoint status = new StatusEndpoint(vertx.eventBus(), config, node);
     ServiceEndpoint service = new ServiceEndpoint(control);
     LogsEndpoint logs = new LogsEndpoint(vertx.eventBus());

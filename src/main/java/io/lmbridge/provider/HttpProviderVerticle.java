@@ -39,6 +39,7 @@ public abstract class HttpProviderVerticle extends ProviderVerticle {
 
   protected final LiveConfig config;
   private HttpClient http;
+  private ImageFetcher images;
 
   protected HttpProviderVerticle(String providerName, LiveConfig config) {
     super(providerName);
@@ -67,6 +68,7 @@ public abstract class HttpProviderVerticle extends ProviderVerticle {
             .setIdleTimeout(POOLED_CONNECTION_IDLE_SECONDS)
             .setDecompressionSupported(true),
         new PoolOptions().setHttp1MaxSize(MAX_POOLED_CONNECTIONS));
+    images = new ImageFetcher(vertx, http);
     return super.start();
   }
 
@@ -82,6 +84,11 @@ public abstract class HttpProviderVerticle extends ProviderVerticle {
   /** The client adapters use for calls of their own, such as listing a provider's models. */
   protected HttpClient http() {
     return http;
+  }
+
+  /** The request's images as bytes, for providers that take no image URLs; see {@link ImageFetcher}. */
+  protected Future<InlineImages> inlineImages(ChatRequest request) {
+    return images.inline(request, config.get().images());
   }
 
   @Override

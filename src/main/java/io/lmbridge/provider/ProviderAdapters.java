@@ -3,6 +3,8 @@ package io.lmbridge.provider;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ProviderConfig;
 import io.lmbridge.provider.anthropic.AnthropicVerticle;
+import io.lmbridge.provider.gemini.GeminiVerticle;
+import io.lmbridge.provider.ollama.OllamaVerticle;
 import io.lmbridge.provider.openai.OpenAiCompatibleVerticle;
 
 /** Which adapter verticle serves a configured provider, by its wire type. */
@@ -15,6 +17,8 @@ public final class ProviderAdapters {
     return switch (provider.type()) {
       case OPENAI -> new OpenAiCompatibleVerticle(provider.name(), config);
       case ANTHROPIC -> new AnthropicVerticle(provider.name(), config);
+      case GEMINI -> new GeminiVerticle(provider.name(), config);
+      case OLLAMA -> new OllamaVerticle(provider.name(), config);
     };
   }
 }

@@ -17,8 +17,8 @@ public final class UpstreamError {
   }
 
   /**
-   * Reads the {@code {"error":{...}}} bodies of OpenAI, Anthropic and Gemini, and falls back to the
-   * raw text for anything else (a proxy's HTML page, say).
+   * Reads the {@code {"error":{...}}} bodies of OpenAI, Anthropic and Gemini, Ollama's
+   * {@code {"error":"..."}}, and falls back to the raw text for anything else (a proxy's HTML page, say).
    */
   public static ApiError of(String provider, int status, Buffer body, String retryAfter) {
     String type = null;
@@ -32,7 +32,10 @@ public final class UpstreamError {
         message = object.getString("message");
         type = stringOf(object.getValue("type"));
         param = stringOf(object.getValue("param"));
-        code = stringOf(object.getValue("code"));
+        // Google puts the HTTP status in code (a number) and its name for the error in status.
+        Object rawCode = object.getValue("code");
+        code = rawCode instanceof Number && object.getValue("status") instanceof String name
+            ? name : stringOf(rawCode);
       } else if (error instanceof String text) {
         message = text;
       } else {

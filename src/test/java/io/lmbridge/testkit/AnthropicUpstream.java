@@ -181,7 +181,7 @@ public final class AnthropicUpstream {
       events.add(new JsonObject().put("type", "message_stop"));
     }
     SplitWrites.send(vertx, response, events.stream()
-        .map(event -> "event: " + event.getString("type") + "\r\ndata: " + event.encode() + "\r\n\r\n").toList(), 1);
+        .map(event -> "event: " + event.getString("type") + "\r\ndata: " + event.encode() + "\r\n\r\n").toList(), 1, false);
   }
 
   /** A block as {@code content_block_start} (empty), its deltas in fragments, and {@code content_block_stop}. */

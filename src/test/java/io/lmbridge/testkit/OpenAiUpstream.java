@@ -189,7 +189,7 @@ public final class OpenAiUpstream {
       events.add("data: " + usageChunk.encode() + "\r\n\r\n");
       events.add("data: [DONE]\r\n\r\n");
     }
-    SplitWrites.send(vertx, response, events, reply.delayMillis);
+    SplitWrites.send(vertx, response, events, reply.delayMillis, false);
   }
 
   private static JsonObject chunk(String model, JsonObject delta, String finishReason) {

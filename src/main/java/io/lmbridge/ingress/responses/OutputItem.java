@@ -54,9 +54,12 @@ final class OutputItem {
       return items;
     }
     Message message = response.choices().get(0).message();
-    if (message.reasoning() != null) {
+    // A signature alone (Gemini's, over thoughts it did not show) still needs an item to travel back in.
+    if (message.reasoning() != null || message.reasoningSignature() != null) {
       OutputItem reasoning = reasoning();
-      reasoning.text.append(message.reasoning());
+      if (message.reasoning() != null) {
+        reasoning.text.append(message.reasoning());
+      }
       reasoning.signature = message.reasoningSignature();
       items.add(reasoning);
     }
