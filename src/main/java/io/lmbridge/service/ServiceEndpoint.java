@@ -18,7 +18,7 @@ public final class ServiceEndpoint {
 
   /** Body {@code {"request_id": "..."}} stops that request; no body (or no id) stops every one. */
   public void stop(RoutingContext ctx) {
-    JsonObject body = ctx.body().length() == 0 ? new JsonObject() : JsonBodies.object(ctx);
+    JsonObject body = ctx.body().length() <= 0 ? new JsonObject() : JsonBodies.object(ctx);
     String requestId = JsonFields.of(body).string("request_id");
     control.stop(requestId).onComplete(done -> {
       if (done.failed()) {
