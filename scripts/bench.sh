@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Measures what the gateway adds to a Chat Completions call: every scenario is run against a mock
-# upstream directly, through a bytes-only Vert.x proxy (the floor any HTTP hop costs here), and
-# through the gateway, back to back, and the differences are tabulated.
+# upstream directly, through a bytes-only Vert.x proxy (the floor any HTTP hop costs here), through
+# the gateway, and through a second gateway with its request log off, back to back, and the
+# differences are tabulated. Then it measures the rows per second the request log sustains.
 # Everything listens on and talks to 127.0.0.1 only. See docs/BENCHMARKS.md.
 #
 # Usage: scripts/bench.sh [--quick]
 #   BENCH_SECONDS      measured seconds per run (default 10; 3 with --quick)
 #   BENCH_WARMUP       unrecorded warmup seconds per run (default 5; 2 with --quick)
 #   BENCH_CONCURRENCY  closed-loop concurrencies to run (default "1 16 64")
-#   BENCH_MOCK_PORT, BENCH_GATEWAY_PORT, BENCH_PROXY_PORT  ports to use (default 18091, 18090, 18092)
+#   BENCH_MOCK_PORT, BENCH_GATEWAY_PORT, BENCH_PROXY_PORT, BENCH_NOLOG_PORT  ports to use
+#                      (default 18091, 18090, 18092, 18093)
+#   BENCH_LOG_ROWS     rows per request-log throughput run (default 200000; 50000 with --quick)
 #   MAVEN_ARGS         extra Maven options for the build, e.g. -o to stay offline
 set -euo pipefail
 
 case "${1:-}" in
-  --quick) : "${BENCH_SECONDS:=3}" "${BENCH_WARMUP:=2}" ;;
+  --quick) : "${BENCH_SECONDS:=3}" "${BENCH_WARMUP:=2}" "${BENCH_LOG_ROWS:=50000}" ;;
   "") ;;
   *) echo "usage: $0 [--quick]" >&2; exit 2 ;;
 esac
@@ -26,6 +29,8 @@ concurrencies=${BENCH_CONCURRENCY:-1 16 64}
 mock_port=${BENCH_MOCK_PORT:-18091}
 gateway_port=${BENCH_GATEWAY_PORT:-18090}
 proxy_port=${BENCH_PROXY_PORT:-18092}
+nolog_port=${BENCH_NOLOG_PORT:-18093}
+log_rows=${BENCH_LOG_ROWS:-200000}
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 out=target/bench
 results=$out/results.md
@@ -34,17 +39,18 @@ raw=$out/raw.txt
 mock_pid=
 proxy_pid=
 gateway_pid=
+nolog_pid=
 gateway_dir=
 
 stop_servers() {
-  for pid in $gateway_pid $proxy_pid $mock_pid; do
+  for pid in $gateway_pid $nolog_pid $proxy_pid $mock_pid; do
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
   if [[ -n $gateway_dir ]]; then
     rm -rf "$gateway_dir"
   fi
-  mock_pid= proxy_pid= gateway_pid= gateway_dir=
+  mock_pid= proxy_pid= gateway_pid= nolog_pid= gateway_dir=
 }
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
@@ -76,6 +82,7 @@ start_servers() {
   require_free_port "$mock_port"
   require_free_port "$gateway_port"
   require_free_port "$proxy_port"
+  require_free_port "$nolog_port"
 
   "$java" -cp "$classpath" io.lmbridge.bench.MockUpstream "$mock_port" > "$out/mock.log" 2>&1 &
   mock_pid=$!
@@ -88,23 +95,36 @@ start_servers() {
 
   # A scratch working directory so no conf/ is read, and a scrubbed environment so a developer's
   # real keys and settings never reach it. Every built-in provider points at the mock, and the
-  # response cache is off: each request must travel to the upstream.
+  # response cache is off: each request must travel to the upstream. The second gateway is the
+  # same with its request log turned off.
   gateway_dir=$(mktemp -d)
-  (cd "$gateway_dir" && exec env -i PATH="$PATH" HOME="$HOME" \
-    GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$gateway_port" LOG_LEVEL=warn CACHE_ENABLED=false \
-    SQLITE_DB_PATH="$gateway_dir/lmbridge.sqlite" OPENAI_API_KEY=bench XAI_API_KEY=bench \
-    OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" XAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
-    "$java" ${GATEWAY_JAVA_OPTS:-} -jar "$repo/target/lmbridge.jar") > "$out/gateway.log" 2>&1 &
+  echo '{}' > "$gateway_dir/gateway.json"
+  echo '{"request_log": {"enabled": false}}' > "$gateway_dir/nolog.json"
+  start_gateway "$gateway_port" gateway "$gateway_dir/gateway.json"
   gateway_pid=$!
   wait_ready "Gateway" "$gateway_pid" "http://127.0.0.1:$gateway_port/health" "$out/gateway.log"
+  start_gateway "$nolog_port" gateway-nolog "$gateway_dir/nolog.json"
+  nolog_pid=$!
+  wait_ready "Gateway (log off)" "$nolog_pid" "http://127.0.0.1:$nolog_port/health" "$out/gateway-nolog.log"
 
   # Fresh JVMs interpret before they compile: unrecorded instant-upstream load in each mode through
   # the gateway (which warms the mock too), enough requests for the JIT to compile the request path.
   echo "warming up the gateway and the mock" >&2
   for mode in complete stream; do
     load "$gateway_port" openai:bench-delay-0 16 "$mode" > /dev/null
+    load "$nolog_port" openai:bench-delay-0 16 "$mode" > /dev/null
     load "$proxy_port" bench-delay-0 16 "$mode" > /dev/null
   done
+}
+
+# Starts a gateway in the background on PORT, its output in $out/NAME.log, with config file CONFIG.
+start_gateway() {
+  local port=$1 name=$2 config=$3
+  (cd "$gateway_dir" && exec env -i PATH="$PATH" HOME="$HOME" \
+    GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$port" LOG_LEVEL=warn CACHE_ENABLED=false \
+    SQLITE_DB_PATH="$gateway_dir/$name.sqlite" OPENAI_API_KEY=bench XAI_API_KEY=bench \
+    OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" XAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
+    "$java" ${GATEWAY_JAVA_OPTS:-} -jar "$repo/target/lmbridge.jar" --config "$config") > "$out/$name.log" 2>&1 &
 }
 
 # Prints the LoadGenerator line for one run: TARGET_PORT MODEL CONCURRENCY stream|complete.
@@ -113,21 +133,23 @@ load() {
     "http://127.0.0.1:$1/v1/chat/completions" "$2" "$3" "$warmup" "$measure" "$4"
 }
 
-# One table row from three LoadGenerator lines: DELAY MODE CONCURRENCY DIRECT FLOOR GATEWAY.
+# One table row from four LoadGenerator lines: DELAY MODE CONCURRENCY DIRECT FLOOR GATEWAY NOLOG.
 row() {
-  awk -v delay="$1" -v mode="$2" -v c="$3" -v direct="$4" -v floor="$5" -v gateway="$6" '
+  awk -v delay="$1" -v mode="$2" -v c="$3" -v direct="$4" -v floor="$5" -v gateway="$6" -v nolog="$7" '
     function parse(line, into,   fields, kv, i) {
       split(line, fields, " ")
       for (i in fields) { split(fields[i], kv, "="); into[kv[1]] = kv[2] }
     }
     BEGIN {
-      parse(direct, d); parse(floor, f); parse(gateway, g)
-      printf "| %s ms | %s | %s | %.2f / %.2f / %.0f | %.2f / %.2f / %.0f | %.2f / %.2f / %.0f | %+.2f / %+.2f | %+.2f / %+.2f | %.2f | %.2f | %d / %d / %d |\n",
+      parse(direct, d); parse(floor, f); parse(gateway, g); parse(nolog, n)
+      printf "| %s ms | %s | %s | %.2f / %.2f / %.0f | %.2f / %.2f / %.0f | %.2f / %.2f / %.0f | %+.2f / %+.2f | %+.2f / %+.2f | %+.2f / %+.2f | %.2f | %.2f | %.2f | %d / %d / %d / %d |\n",
         delay, (mode == "stream" ? "streaming" : "non-streaming"), c,
         d["p50_ms"], d["p99_ms"], d["rps"], f["p50_ms"], f["p99_ms"], f["rps"], g["p50_ms"], g["p99_ms"], g["rps"],
-        g["p50_ms"] - d["p50_ms"], g["p99_ms"] - d["p99_ms"], f["p50_ms"] - d["p50_ms"], f["p99_ms"] - d["p99_ms"],
+        g["p50_ms"] - d["p50_ms"], g["p99_ms"] - d["p99_ms"], n["p50_ms"] - d["p50_ms"], n["p99_ms"] - d["p99_ms"],
+        f["p50_ms"] - d["p50_ms"], f["p99_ms"] - d["p99_ms"],
         (d["rps"] > 0 ? g["rps"] / d["rps"] : 0), (f["rps"] > 0 ? g["rps"] / f["rps"] : 0),
-        d["errors"], f["errors"], g["errors"]
+        (n["rps"] > 0 ? g["rps"] / n["rps"] : 0),
+        d["errors"], f["errors"], g["errors"], n["errors"]
     }'
 }
 
@@ -143,9 +165,10 @@ mkdir -p "$out"
     "warmup ${warmup} s, measured ${measure} s per run."
   echo
   echo "| Upstream delay | Mode | Concurrency | Direct p50 / p99 (ms) / rps | Floor proxy p50 / p99 (ms) / rps" \
-    "| Gateway p50 / p99 (ms) / rps | Gateway added p50 / p99 (ms) | Floor added p50 / p99 (ms)" \
-    "| rps gateway / direct | rps gateway / floor | Errors (direct / floor / gateway) |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "| Gateway p50 / p99 (ms) / rps | Gateway added p50 / p99 (ms) | Gateway, log off, added p50 / p99 (ms)" \
+    "| Floor added p50 / p99 (ms) | rps gateway / direct | rps gateway / floor | rps gateway / log off" \
+    "| Errors (direct / floor / gateway / log off) |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > "$results"
 
 start_servers
@@ -156,14 +179,29 @@ for delay in 50 0; do
       direct=$(load "$mock_port" "bench-delay-$delay" "$c" "$mode")
       floor=$(load "$proxy_port" "bench-delay-$delay" "$c" "$mode")
       gateway=$(load "$gateway_port" "openai:bench-delay-$delay" "$c" "$mode")
+      nolog=$(load "$nolog_port" "openai:bench-delay-$delay" "$c" "$mode")
       printf 'delay=%s mode=%s concurrency=%s target=direct %s\n' "$delay" "$mode" "$c" "$direct" >> "$raw"
       printf 'delay=%s mode=%s concurrency=%s target=floor %s\n' "$delay" "$mode" "$c" "$floor" >> "$raw"
       printf 'delay=%s mode=%s concurrency=%s target=gateway %s\n' "$delay" "$mode" "$c" "$gateway" >> "$raw"
-      row "$delay" "$mode" "$c" "$direct" "$floor" "$gateway" >> "$results"
+      printf 'delay=%s mode=%s concurrency=%s target=gateway-log-off %s\n' "$delay" "$mode" "$c" "$nolog" >> "$raw"
+      row "$delay" "$mode" "$c" "$direct" "$floor" "$gateway" "$nolog" >> "$results"
     done
   done
 done
 stop_servers
+
+# The request log alone: rows per second into a fresh SQLite file, without and with 1 KiB bodies.
+{
+  echo
+  echo "| Request log rows per run | Body bytes (request, response) | Rows per second, median of 3 runs |"
+  echo "|---:|---:|---:|"
+  for body in 0 1024; do
+    echo "request log throughput, ${body}-byte bodies" >&2
+    median=$("$java" -cp "$classpath" io.lmbridge.bench.RequestLogThroughput "$log_rows" 3 "$body" \
+      | tee -a "$raw" | awk -F= '/^median/ { print $2 }')
+    echo "| $log_rows | $body | $median |"
+  done
+} >> "$results"
 
 cat "$results"
 echo >&2
