@@ -183,10 +183,8 @@ class CacheTest {
   }
 
   private static TestGateway cachingGateway(OpenAiUpstream upstream, int ttlSeconds) {
-    return TestGateway.start(new JsonObject()
-            .put("cache", new JsonObject().put("enabled", true).put("ttl_seconds", ttlSeconds).put("max_entries", 3))
-            .put("providers", new JsonObject().put("openai", new JsonObject().put("base_url", upstream.baseUrl()))),
-        "OPENAI_API_KEY=" + GatewayFixture.KEY + "\n");
+    return TestGateway.withOpenAi(upstream, new JsonObject()
+        .put("cache", new JsonObject().put("enabled", true).put("ttl_seconds", ttlSeconds).put("max_entries", 3)));
   }
 
   private static JsonObject chat(String prompt, boolean stream) {

@@ -126,9 +126,7 @@ class RequestLogDurabilityTest {
   }
 
   private static TestGateway gateway(JsonObject config) {
-    return TestGateway.start(config.copy().put("providers", new JsonObject()
-            .put("openai", new JsonObject().put("base_url", upstream.baseUrl()))),
-        "OPENAI_API_KEY=" + GatewayFixture.KEY + "\n");
+    return TestGateway.withOpenAi(upstream, config);
   }
 
   private static JsonObject logStatus(Http http) {

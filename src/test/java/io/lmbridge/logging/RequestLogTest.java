@@ -34,10 +34,8 @@ class RequestLogTest {
 
   @BeforeAll
   static void start() {
-    fixture = GatewayFixture.start(upstream -> TestGateway.start(new JsonObject()
-            .put("cache", new JsonObject().put("enabled", true))
-            .put("providers", new JsonObject().put("openai", new JsonObject().put("base_url", upstream.baseUrl()))),
-        "OPENAI_API_KEY=" + GatewayFixture.KEY + "\n"));
+    fixture = GatewayFixture.start(upstream -> TestGateway.withOpenAi(upstream,
+        new JsonObject().put("cache", new JsonObject().put("enabled", true))));
     upstream = fixture.upstream();
     http = fixture.http();
   }

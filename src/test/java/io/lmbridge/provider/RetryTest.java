@@ -27,13 +27,10 @@ class RetryTest {
   static void start() {
     vertx = Vertx.vertx();
     upstream = OpenAiUpstream.start(vertx, GatewayFixture.KEY).await();
-    gateway = TestGateway.start(new JsonObject()
-            .put("retries", new JsonObject().put("max_retries", 2).put("initial_backoff_ms", 20)
-                .put("max_backoff_ms", 1000))
-            .put("providers", new JsonObject()
-                .put("openai", new JsonObject().put("base_url", upstream.baseUrl()))
-                .put("gone", new JsonObject().put("base_url", "http://127.0.0.1:1/v1").put("api_key", "k"))),
-        "OPENAI_API_KEY=" + GatewayFixture.KEY + "\n");
+    gateway = TestGateway.withOpenAi(upstream, new JsonObject()
+        .put("retries", new JsonObject().put("max_retries", 2).put("initial_backoff_ms", 20).put("max_backoff_ms", 1000))
+        .put("providers", new JsonObject()
+            .put("gone", new JsonObject().put("base_url", "http://127.0.0.1:1/v1").put("api_key", "k"))));
     http = new Http(vertx, gateway.port());
   }
 

@@ -70,9 +70,15 @@ public final class TestGateway implements AutoCloseable {
 
   /** Config pointing the {@code openai} provider at a test upstream, with its key in the env file. */
   public static TestGateway withOpenAi(OpenAiUpstream upstream) {
-    return start(new JsonObject().put("providers", new JsonObject()
-            .put("openai", new JsonObject().put("base_url", upstream.baseUrl()))),
-        "OPENAI_API_KEY=" + GatewayFixture.KEY + "\n");
+    return withOpenAi(upstream, new JsonObject());
+  }
+
+  /** The same, over the rest of {@code config} (which may declare more providers). */
+  public static TestGateway withOpenAi(OpenAiUpstream upstream, JsonObject config) {
+    JsonObject json = config.copy();
+    JsonObject providers = json.getJsonObject("providers", new JsonObject());
+    json.put("providers", providers.put("openai", new JsonObject().put("base_url", upstream.baseUrl())));
+    return start(json, "OPENAI_API_KEY=" + GatewayFixture.KEY + "\n");
   }
 
   public Node node() {
