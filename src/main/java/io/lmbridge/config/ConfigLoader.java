@@ -179,12 +179,24 @@ public final class ConfigLoader {
             requestLog.getInteger("max_body_bytes"), requestLog.getInteger("retention_days"),
             requestLog.getInteger("queue_capacity"), requestLog.getInteger("batch_size"),
             requestLog.getInteger("flush_millis")),
-        new LlamaConfig(llama.getString("model_dir"), llama.getInteger("gpu_layers"), llama.getInteger("threads"),
-            llama.getInteger("top_k"), llama.getDouble("top_p"), llama.getString("structured_mode"),
-            llama.getString("structured_plan")),
+        llama(llama),
         doc.getString("sqlite_db_path"),
         new ImagesConfig(images.getBoolean("allow_private_networks"), images.getLong("max_bytes"),
             images.getInteger("timeout_seconds")));
+  }
+
+  private static LlamaConfig llama(JsonObject llama) {
+    List<LocalModelConfig> models = llama.getJsonArray("models").stream().map(JsonObject.class::cast)
+        .map(model -> new LocalModelConfig(model.getString("name"), model.getString("path"),
+            model.getInteger("context_size"), model.getInteger("slots"), model.getInteger("gpu_layers"),
+            model.getInteger("threads"), model.getString("chat_template"), model.getBoolean("embedding", false)))
+        .toList();
+    return new LlamaConfig(llama.getBoolean("enabled"), llama.getString("model_dir"), llama.getInteger("gpu_layers"),
+        llama.getInteger("threads"), llama.getInteger("top_k"), llama.getDouble("top_p"),
+        llama.getInteger("context_size"), llama.getInteger("slots"), llama.getInteger("max_queue"),
+        llama.getInteger("max_loaded"), strings(llama.getJsonArray("runner_jvm_options")),
+        llama.getString("chat_template"), llama.getString("structured_mode"), llama.getString("structured_plan"),
+        models);
   }
 
   private static ProviderConfig provider(String name, JsonObject doc, Map<String, String> variables, String fileName) {

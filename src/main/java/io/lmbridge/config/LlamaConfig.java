@@ -1,6 +1,29 @@
 package io.lmbridge.config;
 
-/** Defaults for local GGUF models, from the {@code LLAMA_*} variables or the {@code llama} section. */
-public record LlamaConfig(String modelDir, int gpuLayers, int threads, int topK, double topP,
-                          String structuredMode, String structuredPlan) {
+import java.util.List;
+
+/**
+ * Local GGUF models, from the {@code LLAMA_*} variables or the {@code llama} section: where models
+ * are found, the defaults each model loads with, and how runner processes are started.
+ *
+ * @param enabled         local inference on; it also needs {@code modelDir} to exist or models declared
+ * @param contextSize     tokens of context per model unless the model's entry says otherwise
+ * @param slots           requests one model generates for at once (continuous batching)
+ * @param maxQueue        requests waiting for a slot beyond which a model answers 429
+ * @param maxLoaded       loaded models beyond which the least recently used is unloaded
+ * @param runnerJvmOptions options of each runner's JVM (heap, {@code -Dde.kherud.llama.lib.path=...})
+ * @param chatTemplate    the template for models whose GGUF carries none (a llama.cpp name such as chatml)
+ * @param structuredMode  strict, auto, prompt or off: how JSON output and tool calls are enforced
+ * @param structuredPlan  system, auto or off: whether schemas and tools are described in a system message
+ * @param models          models declared explicitly, beside the files found in {@code modelDir}
+ */
+public record LlamaConfig(boolean enabled, String modelDir, int gpuLayers, int threads, int topK, double topP,
+                          int contextSize, int slots, int maxQueue, int maxLoaded, List<String> runnerJvmOptions,
+                          String chatTemplate, String structuredMode, String structuredPlan,
+                          List<LocalModelConfig> models) {
+
+  public LlamaConfig {
+    runnerJvmOptions = List.copyOf(runnerJvmOptions);
+    models = List.copyOf(models);
+  }
 }

@@ -69,7 +69,7 @@ class ConfigLoaderTest {
         Map.entry("OPENAI_BASE_URL", "http://127.0.0.1:1/v1/"), Map.entry("XAI_BASE_URL", "http://127.0.0.1:2/v1"),
         Map.entry("LLAMA_MODEL_DIR", "/models"), Map.entry("LLAMA_GPU_LAYERS", "-1"),
         Map.entry("LLAMA_THREADS", "4"), Map.entry("LLAMA_TOP_K", "20"), Map.entry("LLAMA_TOP_P", "0.8"),
-        Map.entry("LLAMA_STRUCTURED_MODE", "json_schema"), Map.entry("LLAMA_STRUCTURED_PLAN", "strict"),
+        Map.entry("LLAMA_STRUCTURED_MODE", "strict"), Map.entry("LLAMA_STRUCTURED_PLAN", "system"),
         Map.entry("LOG_LEVEL", "WARN"), Map.entry("SQLITE_DB_PATH", "/tmp/x.sqlite"),
         Map.entry("CACHE_ENABLED", "false"), Map.entry("CACHE_TTL_SECONDS", "60"));
     GatewayConfig config = ConfigLoader.load(sources(null, null, environment, new JsonObject()));
@@ -79,7 +79,9 @@ class ConfigLoaderTest {
     assertThat(config.provider("openai").orElseThrow().baseUrl()).isEqualTo("http://127.0.0.1:1/v1");
     assertThat(config.provider("xai").orElseThrow().apiKey()).isEqualTo("xai-k");
     assertThat(config.provider("xai").orElseThrow().baseUrl()).isEqualTo("http://127.0.0.1:2/v1");
-    assertThat(config.llama()).isEqualTo(new LlamaConfig("/models", -1, 4, 20, 0.8, "json_schema", "strict"));
+    assertThat(config.llama()).extracting(LlamaConfig::modelDir, LlamaConfig::gpuLayers, LlamaConfig::threads,
+            LlamaConfig::topK, LlamaConfig::topP, LlamaConfig::structuredMode, LlamaConfig::structuredPlan)
+        .containsExactly("/models", -1, 4, 20, 0.8, "strict", "system");
     assertThat(config.logLevel()).isEqualTo("warn");
     assertThat(config.sqliteDbPath()).isEqualTo("/tmp/x.sqlite");
     assertThat(config.cache()).isEqualTo(new CacheConfig(false, 60, 10000, 67108864));

@@ -1,0 +1,11 @@
+package io.lmbridge.config;
+
+/**
+ * A local model declared in the {@code llama.models} list; null fields take the {@code llama} defaults.
+ *
+ * @param name  the key's model part: {@code lmbridge:NAME}
+ * @param path  the GGUF file, absolute or relative to the model directory
+ */
+public record LocalModelConfig(String name, String path, Integer contextSize, Integer slots, Integer gpuLayers,
+                               Integer threads, String chatTemplate, boolean embedding) {
+}
