@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.lmbridge.chat.SparseJson.putIfSet;
+
 /**
  * Canonical requests as Gemini {@code GenerateContentRequest} bodies. OpenAI parameters Gemini has
  * no counterpart for ({@code parallel_tool_calls}, {@code metadata}, {@code user}) are dropped.
@@ -210,11 +212,5 @@ final class GeminiRequests {
     JsonObject copy = schema.copy();
     copy.remove("$schema");
     return copy;
-  }
-
-  private static void putIfSet(JsonObject json, String field, Object value) {
-    if (value != null) {
-      json.put(field, value);
-    }
   }
 }
