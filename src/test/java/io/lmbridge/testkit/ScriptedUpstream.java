@@ -5,31 +5,57 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * A provider played by a real HTTP server on 127.0.0.1: it checks every request body against the
- * provider's spec (a violation is answered with a 400 and kept for {@link #violations()}, so tests
- * assert there are none), keeps what it received, and answers with replies set per test.
+ * A provider played by a real HTTP server on 127.0.0.1, answering with replies each test scripts: a
+ * standing reply, and one-off replies queued ahead of it. It keeps the model calls it received and,
+ * where the provider has a spec schema, checks every body against it: a violation is answered with
+ * the provider's 400 and kept for {@link #violations()}, so tests assert there are none. Subclasses
+ * speak the provider's wire.
+ *
+ * @param <R> the provider's reply script
  */
-public abstract class SpecUpstream {
+public abstract class ScriptedUpstream<R> {
+
+  private static final Pattern WORD = Pattern.compile("\\S+\\s*|\\s+");
 
   protected final Vertx vertx;
+  private final R defaultReply;
   private final SpecValidator spec;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final List<String> violations = new CopyOnWriteArrayList<>();
-  private final Queue<UpstreamReply> nextReplies = new ConcurrentLinkedQueue<>();
-  private volatile UpstreamReply reply = UpstreamReply.text("Hello from the upstream");
+  private final Queue<R> nextReplies = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger disconnects = new AtomicInteger();
+  private volatile R reply;
   private HttpServer server;
 
-  protected SpecUpstream(Vertx vertx, String schemaResource) {
+  /** An upstream whose request bodies are checked against {@code schemaResource}. */
+  protected ScriptedUpstream(Vertx vertx, R defaultReply, String schemaResource) {
+    this(vertx, defaultReply, SpecValidator.load(schemaResource));
+  }
+
+  /** An upstream with no spec schema to check against: its tests assert on the bodies themselves. */
+  protected ScriptedUpstream(Vertx vertx, R defaultReply) {
+    this(vertx, defaultReply, (SpecValidator) null);
+  }
+
+  private ScriptedUpstream(Vertx vertx, R defaultReply, SpecValidator spec) {
     this.vertx = vertx;
-    this.spec = SpecValidator.load(schemaResource);
+    this.defaultReply = defaultReply;
+    this.reply = defaultReply;
+    this.spec = spec;
   }
 
   protected Future<Void> listen() {
@@ -41,32 +67,60 @@ public abstract class SpecUpstream {
   /** Serves one request whose body (null when empty) has been read. */
   protected abstract void handle(HttpServerRequest request, JsonObject body);
 
-  /**
-   * Records a model call and checks it against the spec.
-   *
-   * @return the reply to answer with, or null if the body violates the spec (then answer 400)
-   */
-  protected UpstreamReply accept(HttpServerRequest request, JsonObject body) {
+  /** Keeps a model call for {@link #received()}. */
+  protected void record(HttpServerRequest request, JsonObject body) {
     received.add(new Received(request.path(), body, request.headers()));
+  }
+
+  /** Whether {@code body} meets the provider's spec; what breaks it is kept for {@link #violations()}. */
+  protected boolean meetsSpec(JsonObject body) {
     List<String> problems = body == null ? List.of("empty body") : spec.violations(body);
-    if (!problems.isEmpty()) {
-      violations.addAll(problems);
-      return null;
-    }
-    UpstreamReply queued = nextReplies.poll();
+    violations.addAll(problems);
+    return problems.isEmpty();
+  }
+
+  /** The reply for this call: the first queued one-off, else the standing reply. */
+  protected R nextReply() {
+    R queued = nextReplies.poll();
     return queued != null ? queued : reply;
+  }
+
+  /**
+   * Streams {@code frames} as {@link SplitWrites} does, counting a gateway that hangs up before the
+   * end as a disconnect.
+   */
+  protected void streamFrames(HttpServerResponse response, String contentType, List<String> frames, long delayMillis,
+                              boolean cut) {
+    response.setChunked(true).putHeader("Content-Type", contentType);
+    response.closeHandler(v -> {
+      if (!response.ended()) {
+        disconnects.incrementAndGet();
+      }
+    });
+    SplitWrites.send(vertx, response, frames, delayMillis, cut);
+  }
+
+  /** {@code text} cut into word-sized stream pieces, each word with the space after it. */
+  static List<String> words(String text) {
+    List<String> pieces = new ArrayList<>();
+    Matcher words = WORD.matcher(text);
+    while (words.find()) {
+      pieces.add(words.group());
+    }
+    return pieces;
   }
 
   public int port() {
     return server.actualPort();
   }
 
-  public void reply(UpstreamReply next) {
+  public void reply(R next) {
     reply = next;
   }
 
   /** Answers the next requests with {@code first}, one each, then with the standing reply again. */
-  public void replyOnce(UpstreamReply... first) {
+  @SafeVarargs
+  public final void replyOnce(R... first) {
     nextReplies.addAll(List.of(first));
   }
 
@@ -83,11 +137,17 @@ public abstract class SpecUpstream {
     return violations;
   }
 
-  /** Forgets what was received and answers with the default text again. */
+  /** Streams whose client (the gateway) hung up before the end. */
+  public int disconnects() {
+    return disconnects.get();
+  }
+
+  /** Forgets what was received, queued and violated, and answers with the default reply again. */
   public void reset() {
     received.clear();
+    violations.clear();
     nextReplies.clear();
-    reply = UpstreamReply.text("Hello from the upstream");
+    reply = defaultReply;
   }
 
   public Future<Void> close() {
@@ -96,5 +156,9 @@ public abstract class SpecUpstream {
 
   /** A request as the upstream saw it. */
   public record Received(String path, JsonObject body, MultiMap headers) {
+
+    public JsonArray messages() {
+      return body.getJsonArray("messages");
+    }
   }
 }

@@ -1,6 +1,5 @@
 package io.lmbridge.provider.gemini;
 
-import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
@@ -23,15 +22,11 @@ import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.GeminiUpstream;
 import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.ImageServer;
-import io.lmbridge.testkit.TestGateway;
+import io.lmbridge.testkit.ProviderGatewayTest;
 import io.lmbridge.testkit.UpstreamReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -41,44 +36,23 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code google:} models through every client dialect, against a Gemini upstream that checks its spec. */
-class GeminiAdapterTest {
+class GeminiAdapterTest extends ProviderGatewayTest<GeminiUpstream> {
 
   private static final String KEY = "g-test-key";
-  private static Vertx vertx;
-  private static GeminiUpstream upstream;
-  private static ImageServer images;
-  private static TestGateway gateway;
-  private static Http http;
-  private static OpenAIClient client;
 
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = GeminiUpstream.start(vertx, KEY);
-    images = ImageServer.start(vertx);
-    gateway = TestGateway.start(new JsonObject()
-            .put("retries", new JsonObject().put("initial_backoff_ms", 10))
-            .put("images", new JsonObject().put("allow_private_networks", true))
-            .put("providers", new JsonObject().put("google", new JsonObject().put("base_url", upstream.baseUrl()))),
-        "GOOGLE_API_KEY=" + KEY + "\n");
-    http = new Http(vertx, gateway.port());
-    client = gateway.openAi();
+  @Override
+  protected GeminiUpstream startUpstream(Vertx vertx) {
+    return GeminiUpstream.start(vertx, KEY);
   }
 
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    vertx.close().await();
+  @Override
+  protected JsonObject providers(GeminiUpstream upstream) {
+    return new JsonObject().put("google", new JsonObject().put("base_url", upstream.baseUrl()));
   }
 
-  @BeforeEach
-  void reset() {
-    upstream.reset();
-  }
-
-  @AfterEach
-  void everyRequestMetTheSpec() {
-    assertThat(upstream.violations()).isEmpty();
+  @Override
+  protected String envFile(GeminiUpstream upstream) {
+    return "GOOGLE_API_KEY=" + KEY + "\n";
   }
 
   @Test
