@@ -8,6 +8,7 @@ import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessage;
@@ -159,6 +160,56 @@ class GeminiAdapterTest extends ProviderGatewayTest<GeminiUpstream> {
     assertThat(answer.getString("role")).isEqualTo("user");
     assertThat(answer.getJsonArray("parts").getJsonObject(0).getJsonObject("functionResponse")).isEqualTo(
         new JsonObject().put("name", "get_weather").put("response", new JsonObject().put("sky", "clear")));
+  }
+
+  /**
+   * Chat Completions has no field for the signature, and SDKs send back only the fields they know: the
+   * signature travels inside the tool call id, which every client echoes.
+   */
+  @Test
+  void thoughtSignatureOfAFunctionCallGoesBackThroughChatCompletionsInTheCallId() {
+    upstream.reply(UpstreamReply.toolCall("lookup", new JsonObject().put("q", "vertx")));
+    ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
+        .model("google:gemini-3-pro-preview")
+        .addUserMessage("find vertx")
+        .addFunctionTool(FunctionDefinition.builder().name("lookup").parameters(FunctionParameters.builder()
+            .putAdditionalProperty("type", JsonValue.from("object")).build()).build());
+    ChatCompletionMessage message = client.chat().completions().create(params.build()).choices().get(0).message();
+    ChatCompletionMessageFunctionToolCall call = message.toolCalls().orElseThrow().get(0).asFunction();
+    assertThat(call.id()).startsWith("call_");
+
+    upstream.reply(UpstreamReply.text("Vert.x is a toolkit."));
+    ChatCompletion second = client.chat().completions().create(params
+        .addMessage(ChatCompletionAssistantMessageParam.builder()
+            .addToolCall(ChatCompletionMessageFunctionToolCall.builder().id(call.id())
+                .function(ChatCompletionMessageFunctionToolCall.Function.builder().name("lookup")
+                    .arguments(call.function().arguments()).build()).build()).build())
+        .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content("one hit").build())
+        .build());
+    assertThat(second.choices().get(0).message().content()).contains("Vert.x is a toolkit.");
+    JsonArray contents = upstream.last().body().getJsonArray("contents");
+    JsonObject callPart = contents.getJsonObject(1).getJsonArray("parts").getJsonObject(0);
+    assertThat(callPart.getJsonObject("functionCall").getString("name")).isEqualTo("lookup");
+    assertThat(callPart.getString("thoughtSignature")).isEqualTo(GeminiUpstream.THOUGHT_SIGNATURE);
+    assertThat(contents.getJsonObject(2).getJsonArray("parts").getJsonObject(0).getJsonObject("functionResponse")
+        .getString("name")).isEqualTo("lookup");
+  }
+
+  @Test
+  void aToolCallIdWithoutSignatureStillWorks() {
+    upstream.reply(UpstreamReply.text("Done."));
+    Http.Reply reply = http.post("/v1/chat/completions", new JsonObject().put("model", "google:gemini-2.5-flash")
+        .put("messages", new JsonArray()
+            .add(new JsonObject().put("role", "user").put("content", "find vertx"))
+            .add(new JsonObject().put("role", "assistant").put("tool_calls", new JsonArray().add(new JsonObject()
+                .put("id", "call_plain").put("type", "function").put("function", new JsonObject()
+                    .put("name", "lookup").put("arguments", "{\"q\":\"vertx\"}")))))
+            .add(new JsonObject().put("role", "tool").put("tool_call_id", "call_plain").put("content", "one hit"))));
+    assertThat(reply.status()).isEqualTo(200);
+    JsonObject callPart = upstream.last().body().getJsonArray("contents").getJsonObject(1).getJsonArray("parts")
+        .getJsonObject(0);
+    assertThat(callPart.containsKey("thoughtSignature")).isFalse();
+    assertThat(callPart.getJsonObject("functionCall").getString("name")).isEqualTo("lookup");
   }
 
   @Test
