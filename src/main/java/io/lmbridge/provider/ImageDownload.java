@@ -92,6 +92,10 @@ final class ImageDownload {
   }
 
   private void get(URI url, SocketAddress server) {
+    if (result.future().isComplete()) {
+      // Timed out while the host was being resolved.
+      return;
+    }
     long timeoutMillis = TimeUnit.SECONDS.toMillis(config.timeoutSeconds());
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.GET)
