@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,11 +49,12 @@ class ImageFetcherTest {
   void privateLoopbackLinkLocalAndSpecialAddressesAreNotPublic() throws Exception {
     for (String address : List.of("127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254",
         "0.0.0.0", "100.64.0.1", "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fd00::1", "fc00::1",
-        "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1")) {
-      assertThat(ImageFetcher.isPublic(InetAddress.getByName(address))).as(address).isFalse();
+        "ff02::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::127.0.0.1", "::10.0.0.1", "::169.254.169.254",
+        "64:ff9b::127.0.0.1", "64:ff9b::a9fe:a9fe", "64:ff9b::192.168.0.1")) {
+      assertThat(PublicAddresses.isPublic(InetAddress.getByName(address))).as(address).isFalse();
     }
-    for (String address : List.of("8.8.8.8", "1.1.1.1", "2001:4860:4860::8888", "100.128.0.1")) {
-      assertThat(ImageFetcher.isPublic(InetAddress.getByName(address))).as(address).isTrue();
+    for (String address : List.of("8.8.8.8", "1.1.1.1", "2001:4860:4860::8888", "100.128.0.1", "64:ff9b::8.8.8.8")) {
+      assertThat(PublicAddresses.isPublic(InetAddress.getByName(address))).as(address).isTrue();
     }
   }
 
@@ -66,6 +69,41 @@ class ImageFetcherTest {
   void refusesLoopbackByDefault() {
     assertRefused(images.url("/pixel.png"), new ImagesConfig(false, 1024, 5), "private, loopback or link-local");
     assertRefused("http://localhost:1/x.png", new ImagesConfig(false, 1024, 5), "private, loopback or link-local");
+  }
+
+  @Test
+  void followsRedirects() {
+    String url = images.url("/hops/" + ImageDownload.MAX_REDIRECTS);
+    InlineImages inline = fetcher.inline(request(url), allowed(1024)).await();
+    assertThat(inline.of(new ContentPart.Image(url, null))).isEqualTo(new DataUrl("image/png", ImageServer.PNG_BASE64));
+  }
+
+  @Test
+  void refusesMoreRedirectsThanTheLimit() {
+    assertRefused(images.url("/hops/" + (ImageDownload.MAX_REDIRECTS + 1)), allowed(1024),
+        "redirected more than " + ImageDownload.MAX_REDIRECTS + " times");
+  }
+
+  /** The image server counts as public here, so that only the redirect's target meets the real rules. */
+  @Test
+  void refusesARedirectIntoThePrivateNetwork() {
+    ImageFetcher publicImageServer = new ImageFetcher(vertx, vertx.createHttpClient(),
+        address -> address.getHostAddress().equals("127.0.0.1") || PublicAddresses.isPublic(address));
+    ImagesConfig strict = new ImagesConfig(false, 1024, 5);
+    assertThat(publicImageServer.inline(request(images.url("/pixel.png")), strict).await().of(
+        new ContentPart.Image(images.url("/pixel.png"), null))).as("the first hop is allowed").isNotNull();
+    for (String target : List.of(images.url("/pixel.png").replace("127.0.0.1", "127.0.0.2"),
+        "http://169.254.169.254/latest/meta-data/", "http://[::ffff:10.0.0.1]/x.png")) {
+      assertThatThrownBy(() -> publicImageServer.inline(request(redirectTo(target)), strict).await())
+          .as(target)
+          .isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.error().status()).isEqualTo(400);
+            assertThat(e.error().type()).isEqualTo("invalid_request_error");
+            assertThat(e.error().param()).isEqualTo("messages[0].content[0].image_url");
+            assertThat(e.error().message()).contains("redirected to '" + target + "'")
+                .contains("private, loopback or link-local").contains("images.allow_private_networks");
+          });
+    }
   }
 
   @Test
@@ -111,6 +149,10 @@ class ImageFetcherTest {
           assertThat(e.error().param()).isEqualTo("messages[0].content[0].image_url");
           assertThat(e.error().message()).contains(reason);
         });
+  }
+
+  private static String redirectTo(String target) {
+    return images.url("/redirect?to=" + URLEncoder.encode(target, StandardCharsets.UTF_8));
   }
 
   private static ImagesConfig allowed(long maxBytes) {

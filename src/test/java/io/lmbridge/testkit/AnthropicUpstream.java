@@ -1,125 +1,70 @@
 package io.lmbridge.testkit;
 
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.json.schema.Draft;
-import io.vertx.json.schema.JsonSchema;
-import io.vertx.json.schema.JsonSchemaOptions;
-import io.vertx.json.schema.OutputFormat;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.json.schema.Validator;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A real HTTP server on 127.0.0.1 that speaks Anthropic's documented Messages API: checks
  * {@code x-api-key} and {@code anthropic-version}, validates every body against
  * {@code CreateMessageParams} (the schema cut from Anthropic's OpenAPI spec), and answers with
  * {@code Message} bodies or SSE streams framed with CRLF, every event split across two TCP writes,
- * with pings and fragmented tool input. A body that breaks the schema is answered 400 and recorded,
- * so tests can assert that none did.
+ * with pings and fragmented tool input.
  */
-public final class AnthropicUpstream {
+public final class AnthropicUpstream extends ScriptedUpstream<AnthropicUpstream.Reply> {
 
   public static final String VERSION = "2023-06-01";
 
-  private static final Validator CREATE_MESSAGE = Validator.create(
-      JsonSchema.of(new JsonObject(resource("/specs/anthropic-create-message.schema.json"))),
-      new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://lmbridge.local/")
-          .setOutputFormat(OutputFormat.Basic));
-
-  private final Vertx vertx;
   private final String apiKey;
-  private final List<Received> received = new CopyOnWriteArrayList<>();
-  private final List<String> violations = new CopyOnWriteArrayList<>();
-  private final Queue<Reply> nextReplies = new ConcurrentLinkedQueue<>();
-  private volatile Reply reply = Reply.text("Hello from Claude");
-  private HttpServer server;
 
   private AnthropicUpstream(Vertx vertx, String apiKey) {
-    this.vertx = vertx;
+    super(vertx, Reply.text("Hello from Claude"), "/specs/anthropic-create-message.schema.json");
     this.apiKey = apiKey;
   }
 
   public static Future<AnthropicUpstream> start(Vertx vertx, String apiKey) {
     AnthropicUpstream upstream = new AnthropicUpstream(vertx, apiKey);
-    upstream.server = vertx.createHttpServer().requestHandler(upstream::handle);
-    return upstream.server.listen(0, "127.0.0.1").map(upstream);
+    return upstream.listen().map(upstream);
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort() + "/v1";
+    return "http://127.0.0.1:" + port() + "/v1";
   }
 
-  public void reply(Reply next) {
-    reply = next;
-  }
-
-  /** Answers the next requests with {@code first}, one each, then with the standing reply again. */
-  public void replyOnce(Reply... first) {
-    nextReplies.addAll(List.of(first));
-  }
-
-  public List<Received> received() {
-    return received;
-  }
-
-  public Received last() {
-    return received.get(received.size() - 1);
-  }
-
-  /** Schema violations of the bodies received, each with the request's body. */
-  public List<String> violations() {
-    return violations;
-  }
-
-  private void handle(HttpServerRequest request) {
-    request.body().onSuccess(body -> {
-      HttpServerResponse response = request.response();
-      if (!request.path().equals("/v1/messages")) {
-        error(response, 404, "not_found_error", "Not found: " + request.path(), null);
-        return;
-      }
-      JsonObject json = body.toJsonObject();
-      received.add(new Received(json, request.headers()));
-      OutputUnit result = CREATE_MESSAGE.validate(json);
-      if (!result.getValid()) {
-        violations.add(result.getErrors() + " in " + json.encode());
-        error(response, 400, "invalid_request_error", "request does not match CreateMessageParams", null);
-        return;
-      }
-      if (!apiKey.equals(request.getHeader("x-api-key"))) {
-        error(response, 401, "authentication_error", "invalid x-api-key", null);
-        return;
-      }
-      if (!VERSION.equals(request.getHeader("anthropic-version"))) {
-        error(response, 400, "invalid_request_error", "anthropic-version: header is required", null);
-        return;
-      }
-      Reply queued = nextReplies.poll();
-      Reply current = queued != null ? queued : reply;
-      if (current.status != 200) {
-        error(response, current.status, current.errorType, current.text, current.retryAfter);
-      } else if (Boolean.TRUE.equals(json.getBoolean("stream"))) {
-        stream(response, json, current);
-      } else {
-        response.putHeader("Content-Type", "application/json").end(message(json, current).toBuffer());
-      }
-    });
+  @Override
+  protected void handle(HttpServerRequest request, JsonObject json) {
+    HttpServerResponse response = request.response();
+    if (!request.path().equals("/v1/messages")) {
+      error(response, 404, "not_found_error", "Not found: " + request.path(), null);
+      return;
+    }
+    record(request, json);
+    if (!meetsSpec(json)) {
+      error(response, 400, "invalid_request_error", "request does not match CreateMessageParams", null);
+      return;
+    }
+    if (!apiKey.equals(request.getHeader("x-api-key"))) {
+      error(response, 401, "authentication_error", "invalid x-api-key", null);
+      return;
+    }
+    if (!VERSION.equals(request.getHeader("anthropic-version"))) {
+      error(response, 400, "invalid_request_error", "anthropic-version: header is required", null);
+      return;
+    }
+    Reply current = nextReply();
+    if (current.status != 200) {
+      error(response, current.status, current.errorType, current.text, current.retryAfter);
+    } else if (Boolean.TRUE.equals(json.getBoolean("stream"))) {
+      stream(response, json, current);
+    } else {
+      response.putHeader("Content-Type", "application/json").end(message(json, current).toBuffer());
+    }
   }
 
   private static void error(HttpServerResponse response, int status, String type, String message, String retryAfter) {
@@ -157,7 +102,6 @@ public final class AnthropicUpstream {
   }
 
   private void stream(HttpServerResponse response, JsonObject body, Reply reply) {
-    response.setChunked(true).putHeader("Content-Type", "text/event-stream");
     List<JsonObject> events = new ArrayList<>();
     events.add(new JsonObject().put("type", "message_start").put("message", message(body, reply)
         .put("content", new JsonArray()).put("stop_reason", null)
@@ -180,7 +124,7 @@ public final class AnthropicUpstream {
           .put("usage", new JsonObject().put("output_tokens", Reply.OUTPUT_TOKENS)));
       events.add(new JsonObject().put("type", "message_stop"));
     }
-    SplitWrites.send(vertx, response, events.stream()
+    streamFrames(response, "text/event-stream", events.stream()
         .map(event -> "event: " + event.getString("type") + "\r\ndata: " + event.encode() + "\r\n\r\n").toList(), 1, false);
   }
 
@@ -222,22 +166,6 @@ public final class AnthropicUpstream {
   private static List<String> halves(String text) {
     int cut = text.length() / 2;
     return cut == 0 ? List.of(text) : List.of(text.substring(0, cut), text.substring(cut));
-  }
-
-  private static String resource(String path) {
-    try (InputStream in = AnthropicUpstream.class.getResourceAsStream(path)) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** A request as the upstream saw it. */
-  public record Received(JsonObject body, MultiMap headers) {
-
-    public JsonArray messages() {
-      return body.getJsonArray("messages");
-    }
   }
 
   /** What the upstream answers next: thinking, then text, then tool calls, as Claude orders them. */

@@ -1,6 +1,5 @@
 package io.lmbridge.testkit;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -19,7 +18,7 @@ import java.util.regex.Pattern;
  * {@code GenerateContentRequest}, SSE chunks framed with CRLF and split across writes, thought parts,
  * function calls with a thought signature, cumulative {@code usageMetadata}, and Google error bodies.
  */
-public final class GeminiUpstream extends SpecUpstream {
+public final class GeminiUpstream extends ScriptedUpstream<UpstreamReply> {
 
   public static final String THOUGHT_SIGNATURE = "c2lnbmF0dXJlLW9mLXRob3VnaHRz";
   private static final Pattern PATH = Pattern.compile("/v1beta/models/([^/:]+):(generateContent|streamGenerateContent)");
@@ -27,7 +26,7 @@ public final class GeminiUpstream extends SpecUpstream {
   private final String apiKey;
 
   private GeminiUpstream(Vertx vertx, String apiKey) {
-    super(vertx, "/specs/gemini-generate-content.schema.json");
+    super(vertx, UpstreamReply.text("Hello from the upstream"), "/specs/gemini-generate-content.schema.json");
     this.apiKey = apiKey;
   }
 
@@ -52,10 +51,13 @@ public final class GeminiUpstream extends SpecUpstream {
       error(response, 400, "INVALID_ARGUMENT", "API key not valid. Please pass a valid API key.", null);
       return;
     }
-    UpstreamReply reply = accept(request, body);
-    if (reply == null) {
+    record(request, body);
+    if (!meetsSpec(body)) {
       error(response, 400, "INVALID_ARGUMENT", "Invalid JSON payload received (see the test's violations).", null);
-    } else if (reply.status != 200) {
+      return;
+    }
+    UpstreamReply reply = nextReply();
+    if (reply.status != 200) {
       error(response, reply.status, reply.status == 429 ? "RESOURCE_EXHAUSTED" : "INTERNAL", reply.text,
           reply.retryAfter);
     } else if (path.group(2).equals("streamGenerateContent")) {
@@ -93,11 +95,9 @@ public final class GeminiUpstream extends SpecUpstream {
 
   /** A thought chunk, a chunk per word (or the function call), then the finish; usage grows on each. */
   private void stream(HttpServerResponse response, String model, UpstreamReply reply) {
-    response.setChunked(true).putHeader("Content-Type", "text/event-stream");
     List<String> frames = new ArrayList<>();
     streamChunks(model, reply).forEach(chunk -> frames.add("data: " + chunk.encode() + "\r\n\r\n"));
-    SplitWrites.send(vertx, response, reply.cutMidStream ? frames.subList(0, Math.min(2, frames.size())) : frames, 1,
-        reply.cutMidStream);
+    streamFrames(response, "text/event-stream", reply.framesSent(frames), 1, reply.cutMidStream);
   }
 
   private static List<JsonObject> streamChunks(String model, UpstreamReply reply) {

@@ -6,7 +6,11 @@ import io.vertx.core.http.HttpServer;
 
 import java.util.Base64;
 
-/** Serves images on 127.0.0.1 for the gateway to fetch: a small PNG, an HTML page, and an oversized "image". */
+/**
+ * Serves images on 127.0.0.1 for the gateway to fetch: a small PNG, an HTML page, an oversized "image",
+ * a redirect to any URL ({@code /redirect?to=...}), and chains of redirects to the PNG ({@code /hops/3}
+ * redirects three times).
+ */
 public final class ImageServer {
 
   /** A 1x1 transparent PNG. */
@@ -28,7 +32,16 @@ public final class ImageServer {
         case "/page.html" -> request.response().putHeader("Content-Type", "text/html").end("<html></html>");
         case "/big.png" -> request.response().putHeader("Content-Type", "image/png")
             .end(Buffer.buffer(new byte[BIG_BYTES]));
-        default -> request.response().setStatusCode(404).end();
+        case "/redirect" -> request.response().setStatusCode(302).putHeader("Location", request.getParam("to")).end();
+        default -> {
+          if (request.path().startsWith("/hops/")) {
+            int left = Integer.parseInt(request.path().substring("/hops/".length()));
+            request.response().setStatusCode(301)
+                .putHeader("Location", left == 1 ? "/pixel.png" : "/hops/" + (left - 1)).end();
+          } else {
+            request.response().setStatusCode(404).end();
+          }
+        }
       }
     });
     return new ImageServer(server.listen(0, "127.0.0.1").await());

@@ -16,12 +16,12 @@ import java.util.List;
  * whole tool calls with object arguments, a final {@code done} line with {@code done_reason} and
  * token counts, {@code {"error": "..."}} bodies, and {@code GET /api/tags}.
  */
-public final class OllamaUpstream extends SpecUpstream {
+public final class OllamaUpstream extends ScriptedUpstream<UpstreamReply> {
 
   private volatile List<String> models = List.of("phi4:latest", "llama3.2:latest");
 
   private OllamaUpstream(Vertx vertx) {
-    super(vertx, "/specs/ollama-chat.schema.json");
+    super(vertx, UpstreamReply.text("Hello from the upstream"), "/specs/ollama-chat.schema.json");
   }
 
   public static OllamaUpstream start(Vertx vertx) {
@@ -52,10 +52,13 @@ public final class OllamaUpstream extends SpecUpstream {
       response.setStatusCode(404).end("404 page not found");
       return;
     }
-    UpstreamReply reply = accept(request, body);
-    if (reply == null) {
+    record(request, body);
+    if (!meetsSpec(body)) {
       error(response, 400, "invalid request: see the test's violations");
-    } else if (reply.status != 200) {
+      return;
+    }
+    UpstreamReply reply = nextReply();
+    if (reply.status != 200) {
       if (reply.retryAfter != null) {
         response.putHeader("Retry-After", reply.retryAfter);
       }
@@ -86,7 +89,6 @@ public final class OllamaUpstream extends SpecUpstream {
 
   /** Thinking, then a line per word (or the tool call), then the {@code done} line. */
   private void stream(HttpServerResponse response, String model, UpstreamReply reply) {
-    response.setChunked(true).putHeader("Content-Type", "application/x-ndjson");
     List<JsonObject> lines = new ArrayList<>();
     if (reply.reasoning != null) {
       lines.add(line(model, new JsonObject().put("role", "assistant").put("content", "")
@@ -102,8 +104,7 @@ public final class OllamaUpstream extends SpecUpstream {
     lines.add(done(line(model, new JsonObject().put("role", "assistant").put("content", "")), reply));
     List<String> frames = new ArrayList<>();
     lines.forEach(json -> frames.add(json.encode() + "\n"));
-    SplitWrites.send(vertx, response, reply.cutMidStream ? frames.subList(0, Math.min(2, frames.size())) : frames, 1,
-        reply.cutMidStream);
+    streamFrames(response, "application/x-ndjson", reply.framesSent(frames), 1, reply.cutMidStream);
   }
 
   private static JsonArray toolCalls(UpstreamReply reply) {

@@ -1,17 +1,14 @@
 package io.lmbridge.testkit;
 
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP server on 127.0.0.1 that speaks OpenAI's documented Chat Completions wire format:
@@ -19,87 +16,47 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and split across TCP writes, the usage chunk, {@code [DONE]}, and OpenAI error bodies. What it
  * answers is set per test with {@link #reply}; what it received is kept for assertions.
  */
-public final class OpenAiUpstream {
+public final class OpenAiUpstream extends ScriptedUpstream<OpenAiUpstream.Reply> {
 
-  private final Vertx vertx;
   private final String apiKey;
-  private final List<Received> received = new CopyOnWriteArrayList<>();
-  private final AtomicInteger disconnects = new AtomicInteger();
-  private final java.util.Queue<Reply> nextReplies = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private volatile Reply reply = Reply.text("Hello from the upstream");
-  private HttpServer server;
 
   private OpenAiUpstream(Vertx vertx, String apiKey) {
-    this.vertx = vertx;
+    super(vertx, Reply.text("Hello from the upstream"));
     this.apiKey = apiKey;
   }
 
   public static Future<OpenAiUpstream> start(Vertx vertx, String apiKey) {
     OpenAiUpstream upstream = new OpenAiUpstream(vertx, apiKey);
-    upstream.server = vertx.createHttpServer().requestHandler(upstream::handle);
-    return upstream.server.listen(0, "127.0.0.1").map(upstream);
+    return upstream.listen().map(upstream);
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + server.actualPort() + "/v1";
+    return "http://127.0.0.1:" + port() + "/v1";
   }
 
-  public int port() {
-    return server.actualPort();
-  }
-
-  public void reply(Reply next) {
-    reply = next;
-  }
-
-  /** Answers the next requests with {@code first}, one each, then with the standing reply again. */
-  public void replyOnce(Reply... first) {
-    nextReplies.addAll(List.of(first));
-  }
-
-  public List<Received> received() {
-    return received;
-  }
-
-  public Received last() {
-    return received.get(received.size() - 1);
-  }
-
-  /** Streams whose client (the gateway) hung up before the end. */
-  public int disconnects() {
-    return disconnects.get();
-  }
-
-  public Future<Void> close() {
-    return server.close();
-  }
-
-  private void handle(HttpServerRequest request) {
-    request.body().onSuccess(body -> {
-      HttpServerResponse response = request.response();
-      if (!request.path().equals("/v1/chat/completions")) {
-        error(response, 404, "invalid_request_error", "Invalid URL (" + request.method() + " " + request.path() + ")",
-            null);
-        return;
-      }
-      JsonObject json = body.toJsonObject();
-      received.add(new Received(json, request.headers()));
-      if (!("Bearer " + apiKey).equals(request.getHeader("Authorization"))) {
-        error(response, 401, "invalid_request_error", "Incorrect API key provided", null);
-        return;
-      }
-      Reply queued = nextReplies.poll();
-      Reply current = queued != null ? queued : reply;
-      if (current.status != 200) {
-        error(response, current.status, current.errorType, current.text, current.retryAfter);
-      } else if (Boolean.TRUE.equals(json.getBoolean("stream"))) {
-        stream(json, response, current);
-      } else {
-        vertx.setTimer(Math.max(1, current.delayMillis), t -> response
-            .putHeader("Content-Type", "application/json")
-            .end(completion(json, current).toBuffer()));
-      }
-    });
+  @Override
+  protected void handle(HttpServerRequest request, JsonObject json) {
+    HttpServerResponse response = request.response();
+    if (!request.path().equals("/v1/chat/completions")) {
+      error(response, 404, "invalid_request_error", "Invalid URL (" + request.method() + " " + request.path() + ")",
+          null);
+      return;
+    }
+    record(request, json);
+    if (!("Bearer " + apiKey).equals(request.getHeader("Authorization"))) {
+      error(response, 401, "invalid_request_error", "Incorrect API key provided", null);
+      return;
+    }
+    Reply current = nextReply();
+    if (current.status != 200) {
+      error(response, current.status, current.errorType, current.text, current.retryAfter);
+    } else if (Boolean.TRUE.equals(json.getBoolean("stream"))) {
+      stream(json, response, current);
+    } else {
+      vertx.setTimer(Math.max(1, current.delayMillis), t -> response
+          .putHeader("Content-Type", "application/json")
+          .end(completion(json, current).toBuffer()));
+    }
   }
 
   private static void error(HttpServerResponse response, int status, String type, String message, String retryAfter) {
@@ -149,13 +106,7 @@ public final class OpenAiUpstream {
 
   /** Chunks as OpenAI sends them; every event is written in two TCP writes, split mid-line. */
   private void stream(JsonObject request, HttpServerResponse response, Reply reply) {
-    response.setChunked(true).putHeader("Content-Type", "text/event-stream");
-    response.closeHandler(v -> {
-      if (!response.ended()) {
-        disconnects.incrementAndGet();
-      }
-    });
-    List<JsonObject> chunks = new java.util.ArrayList<>();
+    List<JsonObject> chunks = new ArrayList<>();
     String model = request.getString("model");
     chunks.add(chunk(model, new JsonObject().put("role", "assistant").put("content", ""), null));
     if (reply.reasoning != null) {
@@ -177,7 +128,7 @@ public final class OpenAiUpstream {
       }
       chunks.add(chunk(model, new JsonObject(), "stop"));
     }
-    List<String> events = new java.util.ArrayList<>();
+    List<String> events = new ArrayList<>();
     chunks.forEach(chunk -> events.add("data: " + chunk.encode() + "\r\n\r\n"));
     if (reply.failMidStream) {
       events.add("data: " + new JsonObject().put("error", new JsonObject()
@@ -189,7 +140,7 @@ public final class OpenAiUpstream {
       events.add("data: " + usageChunk.encode() + "\r\n\r\n");
       events.add("data: [DONE]\r\n\r\n");
     }
-    SplitWrites.send(vertx, response, events, reply.delayMillis, false);
+    streamFrames(response, "text/event-stream", events, reply.delayMillis, false);
   }
 
   private static JsonObject chunk(String model, JsonObject delta, String finishReason) {
@@ -200,10 +151,6 @@ public final class OpenAiUpstream {
         .put("model", model)
         .put("choices", new JsonArray().add(new JsonObject()
             .put("index", 0).put("delta", delta).put("logprobs", null).put("finish_reason", finishReason)));
-  }
-
-  /** A request as the upstream saw it. */
-  public record Received(JsonObject body, MultiMap headers) {
   }
 
   /** What the upstream answers next. */
@@ -260,12 +207,7 @@ public final class OpenAiUpstream {
 
     /** The text cut into word-sized stream deltas. */
     List<String> pieces() {
-      List<String> pieces = new java.util.ArrayList<>();
-      java.util.regex.Matcher words = java.util.regex.Pattern.compile("\\S+\\s*|\\s+").matcher(text);
-      while (words.find()) {
-        pieces.add(words.group());
-      }
-      return pieces;
+      return words(text);
     }
   }
 }

@@ -2,10 +2,7 @@ package io.lmbridge.testkit;
 
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** What a provider test upstream ({@link GeminiUpstream}, {@link OllamaUpstream}) answers next. */
 public final class UpstreamReply {
@@ -69,13 +66,13 @@ public final class UpstreamReply {
     return this;
   }
 
+  /** Of a whole stream's frames, those sent: the first two only when the stream is cut. */
+  List<String> framesSent(List<String> frames) {
+    return cutMidStream ? frames.subList(0, Math.min(2, frames.size())) : frames;
+  }
+
   /** The text cut into word-sized stream pieces. */
   List<String> pieces() {
-    List<String> pieces = new ArrayList<>();
-    Matcher words = Pattern.compile("\\S+\\s*|\\s+").matcher(text);
-    while (words.find()) {
-      pieces.add(words.group());
-    }
-    return pieces;
+    return ScriptedUpstream.words(text);
   }
 }

@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Function;
 
+import static io.lmbridge.chat.SparseJson.putIfSet;
+
 /** OpenAI Chat Completions request bodies: parsed strictly from clients, written for upstreams. */
 public final class ChatCompletionsRequests {
 
@@ -284,11 +286,5 @@ public final class ChatCompletionsRequests {
       json.put("json_schema", schema);
     }
     return json;
-  }
-
-  private static void putIfSet(JsonObject json, String field, Object value) {
-    if (value != null) {
-      json.put(field, value);
-    }
   }
 }

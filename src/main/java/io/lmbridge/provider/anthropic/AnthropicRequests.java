@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 
+import static io.lmbridge.chat.SparseJson.putIfSet;
+
 /**
  * Canonical requests as Anthropic Messages API bodies ({@code CreateMessageParams}): system and
  * developer turns go to {@code system}, tool results become {@code tool_result} blocks of a user
@@ -238,11 +240,5 @@ final class AnthropicRequests {
       case REQUIRED -> new JsonObject().put("type", "any");
       case FUNCTION -> new JsonObject().put("type", "tool").put("name", client.function());
     };
-  }
-
-  private static void putIfSet(JsonObject json, String field, Object value) {
-    if (value != null) {
-      json.put(field, value);
-    }
   }
 }

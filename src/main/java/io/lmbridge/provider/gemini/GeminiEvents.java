@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Gemini {@code GenerateContentResponse}s in canonical events: a whole response, or each chunk of a
  * stream in turn (one instance per call, since tool call positions count across chunks). Function
- * calls come whole, without ids, so each gets a fresh id; thought parts are reasoning.
+ * calls come whole, usually without ids, so each gets a fresh id, which carries the call's thought
+ * signature ({@link SignedCallIds}); the signature is also reasoning, as are thought parts.
  */
 final class GeminiEvents implements ChunkTranslator {
 
@@ -69,9 +70,9 @@ final class GeminiEvents implements ChunkTranslator {
       if (call != null) {
         int index = toolCallsByCandidate.merge(choice, 1, Integer::sum) - 1;
         String id = call.getString("id") != null ? call.getString("id") : ObjectToolCalls.newId();
-        events.add(new ChatEvent.ToolCallDelta(choice, index, id, call.getString("name"),
-            ObjectToolCalls.argumentsText(call.getJsonObject("args"))));
         String signature = part.getString("thoughtSignature");
+        events.add(new ChatEvent.ToolCallDelta(choice, index, SignedCallIds.sign(id, signature), call.getString("name"),
+            ObjectToolCalls.argumentsText(call.getJsonObject("args"))));
         if (signature != null) {
           events.add(new ChatEvent.ReasoningDelta(choice, null, signature));
         }

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.lmbridge.chat.SparseJson.putIfSet;
+
 /**
  * Canonical requests as Gemini {@code GenerateContentRequest} bodies. OpenAI parameters Gemini has
  * no counterpart for ({@code parallel_tool_calls}, {@code metadata}, {@code user}) are dropped.
@@ -104,8 +106,9 @@ final class GeminiRequests {
   }
 
   /**
-   * The model's earlier turn. Its thought signature goes back on the first function call, where
-   * Gemini put it and requires it to continue a function-calling turn.
+   * The model's earlier turn. Gemini requires each function call's thought signature back to continue
+   * a function-calling turn: from the call id (Chat Completions clients), else the turn's reasoning
+   * signature on the first call, where Gemini put it (Responses clients send it as reasoning).
    */
   private static JsonArray modelParts(Message message, int index) {
     JsonArray parts = new JsonArray();
@@ -119,9 +122,11 @@ final class GeminiRequests {
           .put("name", call.name())
           .put("args", ObjectToolCalls.argumentsObject(call.arguments(),
               "messages[" + index + "].tool_calls[" + c + "].function.arguments")));
-      if (c == 0 && message.reasoningSignature() != null) {
-        part.put("thoughtSignature", message.reasoningSignature());
+      String signature = SignedCallIds.signature(call.id());
+      if (signature == null && c == 0) {
+        signature = message.reasoningSignature();
       }
+      putIfSet(part, "thoughtSignature", signature);
       parts.add(part);
     }
     return parts;
@@ -210,11 +215,5 @@ final class GeminiRequests {
     JsonObject copy = schema.copy();
     copy.remove("$schema");
     return copy;
-  }
-
-  private static void putIfSet(JsonObject json, String field, Object value) {
-    if (value != null) {
-      json.put(field, value);
-    }
   }
 }

@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import static io.lmbridge.chat.SparseJson.putIfSet;
+
 /**
  * Canonical requests as Ollama {@code /api/chat} bodies. Ollama has no tool choice, no {@code n}
  * and no parallel-call switch: those are dropped. {@code keep_alive} and {@code think}, which no
@@ -139,11 +141,5 @@ final class OllamaRequests {
       case "none", "minimal" -> false;
       default -> true;
     };
-  }
-
-  private static void putIfSet(JsonObject json, String field, Object value) {
-    if (value != null) {
-      json.put(field, value);
-    }
   }
 }

@@ -1,6 +1,5 @@
 package io.lmbridge.provider.gemini;
 
-import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
@@ -9,6 +8,7 @@ import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessage;
@@ -23,15 +23,11 @@ import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.GeminiUpstream;
 import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.ImageServer;
-import io.lmbridge.testkit.TestGateway;
+import io.lmbridge.testkit.ProviderGatewayTest;
 import io.lmbridge.testkit.UpstreamReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -41,44 +37,23 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code google:} models through every client dialect, against a Gemini upstream that checks its spec. */
-class GeminiAdapterTest {
+class GeminiAdapterTest extends ProviderGatewayTest<GeminiUpstream> {
 
   private static final String KEY = "g-test-key";
-  private static Vertx vertx;
-  private static GeminiUpstream upstream;
-  private static ImageServer images;
-  private static TestGateway gateway;
-  private static Http http;
-  private static OpenAIClient client;
 
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = GeminiUpstream.start(vertx, KEY);
-    images = ImageServer.start(vertx);
-    gateway = TestGateway.start(new JsonObject()
-            .put("retries", new JsonObject().put("initial_backoff_ms", 10))
-            .put("images", new JsonObject().put("allow_private_networks", true))
-            .put("providers", new JsonObject().put("google", new JsonObject().put("base_url", upstream.baseUrl()))),
-        "GOOGLE_API_KEY=" + KEY + "\n");
-    http = new Http(vertx, gateway.port());
-    client = gateway.openAi();
+  @Override
+  protected GeminiUpstream startUpstream(Vertx vertx) {
+    return GeminiUpstream.start(vertx, KEY);
   }
 
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    vertx.close().await();
+  @Override
+  protected JsonObject providers(GeminiUpstream upstream) {
+    return new JsonObject().put("google", new JsonObject().put("base_url", upstream.baseUrl()));
   }
 
-  @BeforeEach
-  void reset() {
-    upstream.reset();
-  }
-
-  @AfterEach
-  void everyRequestMetTheSpec() {
-    assertThat(upstream.violations()).isEmpty();
+  @Override
+  protected String envFile(GeminiUpstream upstream) {
+    return "GOOGLE_API_KEY=" + KEY + "\n";
   }
 
   @Test
@@ -185,6 +160,56 @@ class GeminiAdapterTest {
     assertThat(answer.getString("role")).isEqualTo("user");
     assertThat(answer.getJsonArray("parts").getJsonObject(0).getJsonObject("functionResponse")).isEqualTo(
         new JsonObject().put("name", "get_weather").put("response", new JsonObject().put("sky", "clear")));
+  }
+
+  /**
+   * Chat Completions has no field for the signature, and SDKs send back only the fields they know: the
+   * signature travels inside the tool call id, which every client echoes.
+   */
+  @Test
+  void thoughtSignatureOfAFunctionCallGoesBackThroughChatCompletionsInTheCallId() {
+    upstream.reply(UpstreamReply.toolCall("lookup", new JsonObject().put("q", "vertx")));
+    ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
+        .model("google:gemini-3-pro-preview")
+        .addUserMessage("find vertx")
+        .addFunctionTool(FunctionDefinition.builder().name("lookup").parameters(FunctionParameters.builder()
+            .putAdditionalProperty("type", JsonValue.from("object")).build()).build());
+    ChatCompletionMessage message = client.chat().completions().create(params.build()).choices().get(0).message();
+    ChatCompletionMessageFunctionToolCall call = message.toolCalls().orElseThrow().get(0).asFunction();
+    assertThat(call.id()).startsWith("call_");
+
+    upstream.reply(UpstreamReply.text("Vert.x is a toolkit."));
+    ChatCompletion second = client.chat().completions().create(params
+        .addMessage(ChatCompletionAssistantMessageParam.builder()
+            .addToolCall(ChatCompletionMessageFunctionToolCall.builder().id(call.id())
+                .function(ChatCompletionMessageFunctionToolCall.Function.builder().name("lookup")
+                    .arguments(call.function().arguments()).build()).build()).build())
+        .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.id()).content("one hit").build())
+        .build());
+    assertThat(second.choices().get(0).message().content()).contains("Vert.x is a toolkit.");
+    JsonArray contents = upstream.last().body().getJsonArray("contents");
+    JsonObject callPart = contents.getJsonObject(1).getJsonArray("parts").getJsonObject(0);
+    assertThat(callPart.getJsonObject("functionCall").getString("name")).isEqualTo("lookup");
+    assertThat(callPart.getString("thoughtSignature")).isEqualTo(GeminiUpstream.THOUGHT_SIGNATURE);
+    assertThat(contents.getJsonObject(2).getJsonArray("parts").getJsonObject(0).getJsonObject("functionResponse")
+        .getString("name")).isEqualTo("lookup");
+  }
+
+  @Test
+  void aToolCallIdWithoutSignatureStillWorks() {
+    upstream.reply(UpstreamReply.text("Done."));
+    Http.Reply reply = http.post("/v1/chat/completions", new JsonObject().put("model", "google:gemini-2.5-flash")
+        .put("messages", new JsonArray()
+            .add(new JsonObject().put("role", "user").put("content", "find vertx"))
+            .add(new JsonObject().put("role", "assistant").put("tool_calls", new JsonArray().add(new JsonObject()
+                .put("id", "call_plain").put("type", "function").put("function", new JsonObject()
+                    .put("name", "lookup").put("arguments", "{\"q\":\"vertx\"}")))))
+            .add(new JsonObject().put("role", "tool").put("tool_call_id", "call_plain").put("content", "one hit"))));
+    assertThat(reply.status()).isEqualTo(200);
+    JsonObject callPart = upstream.last().body().getJsonArray("contents").getJsonObject(1).getJsonArray("parts")
+        .getJsonObject(0);
+    assertThat(callPart.containsKey("thoughtSignature")).isFalse();
+    assertThat(callPart.getJsonObject("functionCall").getString("name")).isEqualTo("lookup");
   }
 
   @Test

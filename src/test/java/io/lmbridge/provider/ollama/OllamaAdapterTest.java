@@ -1,6 +1,5 @@
 package io.lmbridge.provider.ollama;
 
-import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
@@ -21,15 +20,11 @@ import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.ImageServer;
 import io.lmbridge.testkit.OllamaUpstream;
-import io.lmbridge.testkit.TestGateway;
+import io.lmbridge.testkit.ProviderGatewayTest;
 import io.lmbridge.testkit.UpstreamReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -39,46 +34,24 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ollama:} models through every client dialect, against an Ollama upstream that checks its spec. */
-class OllamaAdapterTest {
+class OllamaAdapterTest extends ProviderGatewayTest<OllamaUpstream> {
 
-  private static Vertx vertx;
-  private static OllamaUpstream upstream;
-  private static ImageServer images;
-  private static TestGateway gateway;
-  private static Http http;
-  private static OpenAIClient client;
-
-  @BeforeAll
-  static void start() {
-    vertx = Vertx.vertx();
-    upstream = OllamaUpstream.start(vertx);
-    images = ImageServer.start(vertx);
-    gateway = TestGateway.start(new JsonObject()
-            .put("retries", new JsonObject().put("initial_backoff_ms", 10))
-            .put("images", new JsonObject().put("allow_private_networks", true))
-            .put("providers", new JsonObject()
-                .put("ollama", new JsonObject().put("base_url", upstream.baseUrl()))
-                .put("ollama-down", new JsonObject().put("type", "ollama").put("base_url", "http://127.0.0.1:1")
-                    .put("models", new JsonArray().add("configured-model")))),
-        "");
-    http = new Http(vertx, gateway.port());
-    client = gateway.openAi();
+  @Override
+  protected OllamaUpstream startUpstream(Vertx vertx) {
+    return OllamaUpstream.start(vertx);
   }
 
-  @AfterAll
-  static void stop() {
-    gateway.close();
-    vertx.close().await();
+  @Override
+  protected JsonObject providers(OllamaUpstream upstream) {
+    return new JsonObject()
+        .put("ollama", new JsonObject().put("base_url", upstream.baseUrl()))
+        .put("ollama-down", new JsonObject().put("type", "ollama").put("base_url", "http://127.0.0.1:1")
+            .put("models", new JsonArray().add("configured-model")));
   }
 
-  @BeforeEach
-  void reset() {
-    upstream.reset();
-  }
-
-  @AfterEach
-  void everyRequestMetTheSpec() {
-    assertThat(upstream.violations()).isEmpty();
+  @Override
+  protected String envFile(OllamaUpstream upstream) {
+    return "";
   }
 
   @Test
