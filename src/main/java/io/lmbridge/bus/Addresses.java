@@ -23,6 +23,16 @@ public final class Addresses {
    */
   public static final String REQUEST_LOG_QUERY = "lmbridge.request-log.query";
 
+  /**
+   * This node's local model manager (local consumer). Header {@link ServiceActions#ACTION}:
+   * {@code acquire} (body {@code {"model"}}; reply {@code {"runner_id"}} once that model's runner is ready),
+   * {@code list}, {@code load} ({@code {"model","gpu_layers"}}), {@code unload} ({@code {"model"}}).
+   */
+  public static final String LOCAL_MODELS = "lmbridge.local.models";
+
+  /** Published on this node when a runner stops, expectedly or not: body {@code {"runner_id","reason"}}. */
+  public static final String RUNNER_GONE = "lmbridge.local.runner-gone";
+
   private static final String STOP = "lmbridge.service.stop.";
   private static final String PROVIDER = "lmbridge.provider.";
   private static final String INBOX = "lmbridge.inbox.";
@@ -31,7 +41,25 @@ public final class Addresses {
   private Addresses() {
   }
 
-  /** Where the adapter of a provider (by its configured name) takes chat calls. */
+  /** The provider name a runner's model serves under (see {@link #runner}). */
+  public static String runnerName(String runnerId) {
+    return "runner." + runnerId;
+  }
+
+  /** Where a runner process takes chat calls for its model, under the same contract as a provider. */
+  public static String runner(String runnerId) {
+    return provider(runnerName(runnerId));
+  }
+
+  /**
+   * Where runners started by one gateway node say they are ready ({@code {"runner_id","event":"ready",
+   * "pid","context_size","slots"}}) or could not load ({@code "event":"failed","error"}).
+   */
+  public static String runnerEvents(String nodeId) {
+    return "lmbridge.local.runner-events." + nodeId;
+  }
+
+  /** Where a provider adapter (by its configured name) takes chat calls. */
   public static String provider(String name) {
     return PROVIDER + name;
   }

@@ -22,17 +22,20 @@ public final class CacheVerticle extends VerticleBase {
   private static final System.Logger LOG = System.getLogger(CacheVerticle.class.getName());
 
   private final LiveConfig config;
+  private final boolean shared;
   private ResponseStore store;
   private long hits;
   private long misses;
 
-  public CacheVerticle(LiveConfig config) {
+  /** @param shared whether this node is part of a gateway cluster, whose nodes share one cache */
+  public CacheVerticle(LiveConfig config, boolean shared) {
     this.config = config;
+    this.shared = shared;
   }
 
   @Override
   public Future<?> start() {
-    store = vertx.isClustered()
+    store = shared
         ? new SharedResponseStore(vertx, () -> config.get().cache())
         : new LocalResponseStore(() -> config.get().cache());
     return vertx.eventBus().localConsumer(Addresses.CACHE, this::onMessage).completion();
@@ -48,7 +51,7 @@ public final class CacheVerticle extends VerticleBase {
       }
       case ServiceActions.STATS -> store.entries().onComplete(entries -> message.reply(new JsonObject()
           .put("enabled", config.get().cache().enabled())
-          .put("shared", vertx.isClustered())
+          .put("shared", shared)
           .put("entries", entries.succeeded() ? entries.result() : null)
           .put("bytes", store.bytes())
           .put("hits", hits)

@@ -200,8 +200,9 @@ public final class ConfigLoader {
   }
 
   private static ProviderConfig provider(String name, JsonObject doc, Map<String, String> variables, String fileName) {
+    ProviderType type = ProviderType.parse(doc.getString("type", "openai")).orElseThrow();
     String baseUrl = doc.getString("base_url");
-    if (baseUrl == null) {
+    if (baseUrl == null && type != ProviderType.LLAMA) {
       throw new ConfigException(fileName + ": providers." + name + ".base_url: required (or set "
           + ProviderConfig.variablePrefix(name) + "_BASE_URL)");
     }
@@ -210,8 +211,8 @@ public final class ConfigLoader {
     Map<String, String> headers = new TreeMap<>();
     doc.getJsonObject("headers", new JsonObject()).forEach(e -> headers.put(e.getKey(), (String) e.getValue()));
     return new ProviderConfig(name,
-        ProviderType.parse(doc.getString("type", "openai")).orElseThrow(),
-        baseUrl.replaceAll("/+$", ""),
+        type,
+        baseUrl == null ? null : baseUrl.replaceAll("/+$", ""),
         apiKey,
         keyVariable,
         strings(doc.getJsonArray("models", new JsonArray())),

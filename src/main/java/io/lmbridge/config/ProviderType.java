@@ -13,7 +13,9 @@ public enum ProviderType {
   /** Google's native Gemini API ({@code generateContent}). */
   GEMINI,
   /** Ollama's native API ({@code /api/chat}). */
-  OLLAMA;
+  OLLAMA,
+  /** Local GGUF models run by this gateway's own runners (see {@code llama}): no URL, no key. */
+  LLAMA;
 
   public String configName() {
     return name().toLowerCase(Locale.ROOT);

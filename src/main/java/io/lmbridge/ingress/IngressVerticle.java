@@ -8,6 +8,7 @@ import io.lmbridge.config.ServerConfig;
 import io.lmbridge.ingress.chat.ChatCompletionsEndpoint;
 import io.lmbridge.ingress.responses.ResponsesEndpoint;
 import io.lmbridge.node.NodeInfo;
+import io.lmbridge.service.LocalModelsEndpoint;
 import io.lmbridge.service.LogsEndpoint;
 import io.lmbridge.service.ServiceControl;
 import io.lmbridge.service.ServiceEndpoint;
@@ -80,6 +81,7 @@ public final class IngressVerticle extends VerticleBase {
     StatusEndpoint status = new StatusEndpoint(vertx.eventBus(), config, node);
     ServiceEndpoint service = new ServiceEndpoint(control);
     LogsEndpoint logs = new LogsEndpoint(vertx.eventBus());
+    LocalModelsEndpoint localModels = new LocalModelsEndpoint(vertx.eventBus(), config);
 
     router.post("/v1/chat/completions").handler(chat::handle);
     router.post("/v1/responses").handler(responses::handle);
@@ -91,6 +93,9 @@ public final class IngressVerticle extends VerticleBase {
     router.get("/v1/logs").handler(logs::list);
     router.get("/v1/logs/:request_id").handler(logs::get);
     router.get("/v1/analytics/usage").handler(logs::usage);
+    router.get("/v1/llama/models").handler(localModels::list);
+    router.post("/v1/llama/models/load").handler(localModels::load);
+    router.post("/v1/llama/models/unload").handler(localModels::unload);
     router.get("/health").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("status", "ok").toBuffer()));

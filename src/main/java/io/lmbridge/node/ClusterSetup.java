@@ -17,12 +17,29 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  * interface, multicast and cloud auto-detection off unless asked for, so that a node joins only the
  * cluster it was told about. The shared response cache evicts its least recently used entries per node.
  */
-final class ClusterSetup {
+public final class ClusterSetup {
 
   private ClusterSetup() {
   }
 
-  static HazelcastClusterManager clusterManager(ClusterConfig cluster, CacheConfig cache) {
+  public static HazelcastClusterManager clusterManager(ClusterConfig cluster, CacheConfig cache) {
+    Config hazelcast = config(cluster);
+    hazelcast.addMapConfig(new MapConfig(SharedResponseStore.MAP).setEvictionConfig(new EvictionConfig()
+        .setEvictionPolicy(EvictionPolicy.LRU)
+        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
+        .setSize(cache.maxEntries())));
+    return new HazelcastClusterManager(hazelcast);
+  }
+
+  /**
+   * A local-model runner joins as a lite member: it holds none of the cluster's data, so a runner that
+   * dies (a native abort, kill -9) takes no map partitions with it.
+   */
+  public static HazelcastClusterManager runnerClusterManager(ClusterConfig cluster) {
+    return new HazelcastClusterManager(config(cluster).setLiteMember(true));
+  }
+
+  private static Config config(ClusterConfig cluster) {
     Config hazelcast = ConfigUtil.loadConfig()
         .setClusterName(cluster.name())
         .setProperty("hazelcast.wait.seconds.before.join", "0")
@@ -34,14 +51,10 @@ final class ClusterSetup {
         .setPortAutoIncrement(true)
         .setPublicAddress(null)
         .getInterfaces().setEnabled(true).addInterface(cluster.host());
-    hazelcast.addMapConfig(new MapConfig(SharedResponseStore.MAP).setEvictionConfig(new EvictionConfig()
-        .setEvictionPolicy(EvictionPolicy.LRU)
-        .setMaxSizePolicy(MaxSizePolicy.PER_NODE)
-        .setSize(cache.maxEntries())));
     JoinConfig join = hazelcast.getNetworkConfig().getJoin();
     join.getAutoDetectionConfig().setEnabled(false);
     join.getMulticastConfig().setEnabled(cluster.multicast());
     join.getTcpIpConfig().setEnabled(!cluster.multicast()).setMembers(cluster.members());
-    return new HazelcastClusterManager(hazelcast);
+    return hazelcast;
   }
 }

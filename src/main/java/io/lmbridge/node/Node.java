@@ -4,11 +4,14 @@ import io.lmbridge.bus.BusCodec;
 import io.lmbridge.cache.CacheVerticle;
 import io.lmbridge.config.ConfigLoader;
 import io.lmbridge.config.ConfigWatcher;
+import io.lmbridge.config.ClusterConfig;
 import io.lmbridge.config.GatewayConfig;
+import io.lmbridge.config.LlamaConfig;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ProviderConfig;
 import io.lmbridge.ingress.InFlightRequests;
 import io.lmbridge.ingress.IngressVerticle;
+import io.lmbridge.local.LocalModelsVerticle;
 import io.lmbridge.logging.RequestLogVerticle;
 import io.lmbridge.provider.ProviderAdapters;
 import io.lmbridge.service.ServiceControl;
@@ -19,6 +22,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -69,27 +75,46 @@ public final class Node {
     }
     LogLevels.apply(initial.logLevel());
     LiveConfig live = new LiveConfig(settings.sources(), initial);
-    HazelcastClusterManager cluster = initial.cluster().enabled()
-        ? ClusterSetup.clusterManager(initial.cluster(), initial.cache()) : null;
-    return vertx(initial, cluster).compose(v -> {
+    boolean clustered = initial.cluster().enabled();
+    boolean runners = settings.roles().contains(Role.PROVIDERS) && localModelsWanted(initial.llama());
+    // Runners join the event bus over Hazelcast, so a standalone node with local models runs a
+    // cluster of its own on loopback, under a name no other gateway uses.
+    ClusterConfig bus = clustered ? initial.cluster() : runners
+        ? new ClusterConfig(true, "lmbridge-local-" + UUID.randomUUID(), "127.0.0.1", initial.cluster().port(),
+            List.of("127.0.0.1"), false)
+        : null;
+    HazelcastClusterManager cluster = bus == null ? null : ClusterSetup.clusterManager(bus, initial.cache());
+    return vertx(bus, cluster).compose(v -> {
       BusCodec.register(v.eventBus());
       Node node = new Node(v, live, settings.roles());
-      NodeInfo info = new NodeInfo(
-          cluster == null ? "standalone" : cluster.getNodeId(),
-          BuildInfo.version(), Instant.now(), settings.roles(), cluster != null,
-          () -> cluster == null ? List.of("standalone") : cluster.getNodes(),
+      String nodeId = cluster == null ? "standalone" : cluster.getNodeId();
+      NodeInfo info = new NodeInfo(nodeId, BuildInfo.version(), Instant.now(), settings.roles(), clustered,
+          () -> clustered ? cluster.getNodes() : List.of(nodeId),
           new InFlightRequests());
-      return node.deploy(info).map(node).recover(failure -> v.close().transform(closed -> Future.failedFuture(failure)));
+      LocalModelsVerticle.RunnerCluster runnerCluster = runners ? new LocalModelsVerticle.RunnerCluster(bus.name(),
+          memberAddress(cluster)) : null;
+      return node.deploy(info, runnerCluster).map(node)
+          .recover(failure -> v.close().transform(closed -> Future.failedFuture(failure)));
     });
   }
 
+  /** Local models are served when turned on and there is somewhere to find them. */
+  private static boolean localModelsWanted(LlamaConfig llama) {
+    return llama.enabled() && (Files.isDirectory(Path.of(llama.modelDir())) || !llama.models().isEmpty());
+  }
+
+  private static String memberAddress(HazelcastClusterManager cluster) {
+    var address = cluster.getHazelcastInstance().getCluster().getLocalMember().getAddress();
+    return address.getHost() + ":" + address.getPort();
+  }
+
   /** Clustered when a cluster manager is given: the event bus then binds the cluster interface. */
-  private static Future<Vertx> vertx(GatewayConfig config, HazelcastClusterManager cluster) {
+  private static Future<Vertx> vertx(ClusterConfig bus, HazelcastClusterManager cluster) {
     VertxOptions options = new VertxOptions();
     if (cluster == null) {
       return Future.succeededFuture(Vertx.vertx(options));
     }
-    options.setEventBusOptions(new EventBusOptions().setHost(config.cluster().host()).setPort(0));
+    options.setEventBusOptions(new EventBusOptions().setHost(bus.host()).setPort(0));
     return Vertx.builder().with(options).withClusterManager(cluster).buildClustered();
   }
 
@@ -145,14 +170,18 @@ public final class Node {
     shutdown.start();
   }
 
-  private Future<Void> deploy(NodeInfo info) {
+  private Future<Void> deploy(NodeInfo info, LocalModelsVerticle.RunnerCluster runners) {
     config.onChange((previous, next) -> {
       LogLevels.apply(next.logLevel());
       if (roles.contains(Role.PROVIDERS)) {
         vertx.runOnContext(v -> reconcileAdapters(next));
       }
     });
-    Future<Void> adapters = roles.contains(Role.PROVIDERS) ? reconcileAdapters(config.get()) : Future.succeededFuture();
+    Future<Void> localModels = runners == null ? Future.succeededFuture()
+        : vertx.deployVerticle(new LocalModelsVerticle(config, runners, info.nodeId()))
+            .onSuccess(serviceDeployments::add).mapEmpty();
+    Future<Void> adapters = roles.contains(Role.PROVIDERS)
+        ? localModels.compose(v -> reconcileAdapters(config.get())) : Future.succeededFuture();
     return adapters
         .compose(v -> roles.contains(Role.INGRESS) ? deployIngress(info) : Future.succeededFuture())
         .compose(v -> watcher.start(CONFIG_POLL_MILLIS));
@@ -166,7 +195,7 @@ public final class Node {
     ServiceControl control = new ServiceControl(vertx, info, this::shutdownInBackground);
     Duration drain = Duration.ofSeconds(config.get().server().shutdownTimeoutSeconds());
     int instances = config.get().server().instances() > 0 ? config.get().server().instances() : cores();
-    return vertx.deployVerticle(new CacheVerticle(config))
+    return vertx.deployVerticle(new CacheVerticle(config, info.clustered()))
         .compose(cache -> {
           serviceDeployments.add(cache);
           return vertx.deployVerticle(new RequestLogVerticle(config));

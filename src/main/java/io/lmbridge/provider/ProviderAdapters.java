@@ -2,6 +2,7 @@ package io.lmbridge.provider;
 
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ProviderConfig;
+import io.lmbridge.local.LocalModelsAdapter;
 import io.lmbridge.provider.anthropic.AnthropicVerticle;
 import io.lmbridge.provider.gemini.GeminiVerticle;
 import io.lmbridge.provider.ollama.OllamaVerticle;
@@ -19,6 +20,7 @@ public final class ProviderAdapters {
       case ANTHROPIC -> new AnthropicVerticle(provider.name(), config);
       case GEMINI -> new GeminiVerticle(provider.name(), config);
       case OLLAMA -> new OllamaVerticle(provider.name(), config);
+      case LLAMA -> new LocalModelsAdapter(provider.name(), config);
     };
   }
 }

@@ -54,7 +54,6 @@ public final class StatusEndpoint {
             .put("id", node.nodeId())
             .put("roles", new JsonArray(node.roles().stream().map(Role::configName).toList())))
         .put("in_flight", node.inFlight().size())
-        .put("models", new JsonArray())
         .put("providers", providers)
         .put("aliases", new JsonObject(new java.util.LinkedHashMap<>(current.aliases())))
         .put("default_provider", current.defaultProvider())
@@ -63,17 +62,28 @@ public final class StatusEndpoint {
             .put("enabled", node.clustered())
             .put("name", node.clustered() ? current.cluster().name() : null)
             .put("members", new JsonArray(node.members().get())));
-    Future<JsonObject> cache = part(Addresses.CACHE);
-    Future<JsonObject> requestLog = part(Addresses.REQUEST_LOG_QUERY);
-    Future.join(cache, requestLog).onComplete(parts -> {
-      status.put("cache", cache.result()).put("request_log", requestLog.result());
+    Future<JsonObject> cache = part(Addresses.CACHE, ServiceActions.STATS);
+    Future<JsonObject> requestLog = part(Addresses.REQUEST_LOG_QUERY, ServiceActions.STATS);
+    Future<JsonObject> localModels = part(Addresses.LOCAL_MODELS, ServiceActions.LIST);
+    Future.join(cache, requestLog, localModels).onComplete(parts -> {
+      status.put("models", loaded(localModels.result()))
+          .put("cache", cache.result())
+          .put("request_log", requestLog.result());
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(status.toBuffer());
     });
   }
 
-  private Future<JsonObject> part(String address) {
+  /** The local models that are loaded, as the manager lists them; none when local models are off. */
+  private static JsonArray loaded(JsonObject list) {
+    JsonArray loaded = new JsonArray();
+    list.getJsonArray("models", new JsonArray()).stream().map(JsonObject.class::cast)
+        .filter(model -> model.getBoolean("loaded", false)).forEach(loaded::add);
+    return loaded;
+  }
+
+  private Future<JsonObject> part(String address, String action) {
     return bus.<JsonObject>request(address, null, new DeliveryOptions()
-            .addHeader(ServiceActions.ACTION, ServiceActions.STATS).setSendTimeout(PART_TIMEOUT_MILLIS))
+            .addHeader(ServiceActions.ACTION, action).setSendTimeout(PART_TIMEOUT_MILLIS))
         .map(Message::body)
         .otherwise(failure -> new JsonObject().put("error", failure.getMessage()));
   }

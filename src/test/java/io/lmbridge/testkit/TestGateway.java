@@ -23,7 +23,7 @@ import java.util.Set;
  * A real gateway node on a free port, configured from files in its own temporary directory (the
  * JSON file and an env file, as an operator would write them) and an empty process environment,
  * so tests never depend on the machine's variables. Its request log is a SQLite file in that
- * directory, and its cache is off unless the test's config turns it on.
+ * directory, and its cache and local models are off unless the test's config turns them on.
  */
 public final class TestGateway implements AutoCloseable {
 
@@ -53,6 +53,10 @@ public final class TestGateway implements AutoCloseable {
       // Most tests script their upstream per test and must reach it: the cache tests turn it on.
       if (!withDefaults.containsKey("cache")) {
         withDefaults.put("cache", new JsonObject().put("enabled", false));
+      }
+      // Local models start runner processes and a private Hazelcast: only the tests of local models want that.
+      if (!withDefaults.containsKey("llama")) {
+        withDefaults.put("llama", new JsonObject().put("enabled", false));
       }
       if (!withDefaults.containsKey("sqlite_db_path")) {
         withDefaults.put("sqlite_db_path", dir.resolve("lmbridge.sqlite").toString());

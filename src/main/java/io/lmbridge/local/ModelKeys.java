@@ -1,0 +1,33 @@
+package io.lmbridge.local;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Model names from GGUF file names: lowercase, without {@code .gguf} and without a trailing
+ * quantization tag, so {@code Phi-4-mini-instruct-Q4_K_M.gguf} is {@code phi-4-mini-instruct}.
+ */
+public final class ModelKeys {
+
+  /** Names a client may use: no separators, so a name can never reach outside the model directory. */
+  public static final Pattern VALID_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
+  /** llama.cpp's quantization names: q4_0, Q4_K_M, IQ2_XXS, F16, BF16, Q8_0... */
+  private static final Pattern QUANTIZATION = Pattern.compile(
+      "[-_.](i?q\\d+(_[a-z0-9]+)*|f16|f32|bf16)$", Pattern.CASE_INSENSITIVE);
+
+  private ModelKeys() {
+  }
+
+  /** The model name of a GGUF file, or empty for a file that is not a model (a vision projector). */
+  public static Optional<String> nameOf(String fileName) {
+    String lower = fileName.toLowerCase(Locale.ROOT);
+    if (!lower.endsWith(".gguf") || lower.contains("mmproj")) {
+      return Optional.empty();
+    }
+    String base = lower.substring(0, lower.length() - ".gguf".length());
+    String name = QUANTIZATION.matcher(base).replaceFirst("");
+    return VALID_NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
+  }
+}

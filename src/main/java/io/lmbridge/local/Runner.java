@@ -1,0 +1,42 @@
+package io.lmbridge.local;
+
+import io.lmbridge.local.runner.RunnerSpec;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Instant;
+
+/** The gateway's view of one runner: its process, how far it got, and when it was last used. */
+final class Runner {
+
+  enum State { LOADING, READY, STOPPING }
+
+  final RunnerSpec spec;
+  final GgufHeader header;
+  final RunnerProcess process;
+  /** Completes with the runner id once the model is loaded and served, or fails with why it is not. */
+  final Promise<String> ready = Promise.promise();
+  State state = State.LOADING;
+  String loadError;
+  Instant loadedAt;
+  long lastUsed = System.nanoTime();
+
+  Runner(RunnerSpec spec, GgufHeader header, RunnerProcess process) {
+    this.spec = spec;
+    this.header = header;
+    this.process = process;
+  }
+
+  JsonObject describe() {
+    return new JsonObject()
+        .put("state", state.name().toLowerCase(java.util.Locale.ROOT))
+        .put("loaded", state == State.READY)
+        .put("runner_id", spec.runnerId())
+        .put("pid", process.pid())
+        .put("gpu_layers", spec.gpuLayers())
+        .put("context_size", spec.contextSize())
+        .put("slots", spec.slots())
+        .put("memory_bytes", process.residentBytes())
+        .put("loaded_at", loadedAt == null ? null : loadedAt.toString());
+  }
+}

@@ -1,0 +1,90 @@
+package io.lmbridge.local.runner;
+
+import de.kherud.llama.LlamaModel;
+import io.lmbridge.bus.Addresses;
+import io.lmbridge.chat.ApiError;
+import io.lmbridge.chat.ChatEvent;
+import io.lmbridge.chat.ChatRequest;
+import io.lmbridge.chat.ChatResponse;
+import io.lmbridge.provider.CallContext;
+import io.lmbridge.provider.EventSink;
+import io.lmbridge.provider.ProviderVerticle;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A runner's model on the event bus, serving the same chat call contract as every provider adapter
+ * at {@link Addresses#runner}. Generations run on a pool of worker threads, one per slot of the
+ * model (llama.cpp batches them); requests beyond the slots wait, and beyond the queue get 429.
+ */
+final class LlamaVerticle extends ProviderVerticle {
+
+  private final LlamaModel model;
+  private final RunnerSpec spec;
+  private WorkerExecutor slots;
+  private Context context;
+  private int admitted;
+
+  LlamaVerticle(LlamaModel model, RunnerSpec spec) {
+    super(Addresses.runnerName(spec.runnerId()));
+    this.model = model;
+    this.spec = spec;
+  }
+
+  @Override
+  public Future<?> start() {
+    context = vertx.getOrCreateContext();
+    // Generations are long by design: no blocked-thread warnings for them.
+    slots = vertx.createSharedWorkerExecutor("llama-" + spec.runnerId(), spec.slots(), 1, TimeUnit.DAYS);
+    return super.start();
+  }
+
+  @Override
+  protected Future<ChatResponse> complete(ChatRequest request, CallContext call) {
+    Generation generation = admit(request, call);
+    return slots.<ChatResponse>executeBlocking(generation::complete, false)
+        .onComplete(done -> admitted--);
+  }
+
+  @Override
+  protected Future<Void> stream(ChatRequest request, EventSink sink, CallContext call) {
+    Generation generation = admit(request, call);
+    slots.executeBlocking(() -> {
+      generation.run(events -> context.runOnContext(v -> deliver(sink, events)));
+      return null;
+    }, false).onComplete(done -> {
+      admitted--;
+      if (done.failed()) {
+        sink.fail(ApiError.internal("local model: " + done.cause().getMessage()));
+      } else {
+        sink.end();
+      }
+    });
+    return Future.succeededFuture();
+  }
+
+  /** Prepares the generation, so a bad request fails before it is accepted, and takes its place in line. */
+  private Generation admit(ChatRequest request, CallContext call) {
+    if (admitted >= spec.slots() + spec.maxQueue()) {
+      throw new ApiError(429, "rate_limit_error", "local model '" + spec.model() + "' is busy: " + spec.slots()
+          + " requests generating and " + spec.maxQueue() + " waiting; retry shortly", null, "model_busy", "1")
+          .exception();
+    }
+    Generation generation = Generation.prepare(model, spec, request);
+    admitted++;
+    call.onCancel(generation::cancel);
+    return generation;
+  }
+
+  private static void deliver(EventSink sink, List<ChatEvent> events) {
+    if (events.size() == 1 && events.get(0) instanceof ChatEvent.Failure failure) {
+      sink.fail(failure.error());
+    } else {
+      sink.emit(events);
+    }
+  }
+}

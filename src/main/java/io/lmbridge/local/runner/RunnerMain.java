@@ -1,0 +1,93 @@
+package io.lmbridge.local.runner;
+
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.ModelParameters;
+import de.kherud.llama.args.PoolingType;
+import io.lmbridge.bus.BusCodec;
+import io.lmbridge.config.ClusterConfig;
+import io.lmbridge.node.ClusterSetup;
+import io.lmbridge.node.LogLevels;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A runner: the process that holds one local model, started by the gateway from the same jar. It
+ * joins the gateway's event bus (a Hazelcast cluster on 127.0.0.1, or the gateway's real cluster),
+ * loads the model, serves it with a {@link LlamaVerticle}, and tells the gateway it is ready or why
+ * it could not load. Stopping the process is how a model is unloaded: the binding frees nothing
+ * itself, and a native abort takes only this process down.
+ */
+public final class RunnerMain {
+
+  private static final System.Logger LOG = System.getLogger(RunnerMain.class.getName());
+  private static final Set<String> NATIVE_LOG_LEVELS = Set.of("debug", "trace");
+
+  private RunnerMain() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    RunnerSpec spec = RunnerSpec.fromJson(args[0]);
+    LogLevels.install();
+    LogLevels.apply(spec.logLevel());
+    System.setProperty("de.kherud.llama.tmpdir", spec.tmpDir());
+    int port = Integer.parseInt(spec.clusterMember().substring(spec.clusterMember().lastIndexOf(':') + 1));
+    HazelcastClusterManager cluster = ClusterSetup.runnerClusterManager(
+        new ClusterConfig(true, spec.clusterName(), "127.0.0.1", port + 1, List.of(spec.clusterMember()), false));
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventBusOptions(new EventBusOptions().setHost("127.0.0.1").setPort(0)))
+        .withClusterManager(cluster)
+        .buildClustered()
+        .await();
+    BusCodec.register(vertx.eventBus());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "runner-shutdown"));
+    LlamaModel model;
+    try {
+      model = new LlamaModel(parameters(spec));
+    } catch (RuntimeException | Error e) {
+      tell(vertx, spec, new JsonObject().put("event", "failed").put("error", String.valueOf(e.getMessage())));
+      LOG.log(System.Logger.Level.ERROR, "could not load " + spec.path() + ": " + e.getMessage());
+      System.exit(3);
+      return;
+    }
+    vertx.deployVerticle(new LlamaVerticle(model, spec)).await();
+    tell(vertx, spec, new JsonObject().put("event", "ready").put("pid", ProcessHandle.current().pid())
+        .put("context_size", spec.contextSize()).put("slots", spec.slots()));
+  }
+
+  /** Each slot gets the whole configured context: llama.cpp divides the loaded context among slots. */
+  private static ModelParameters parameters(RunnerSpec spec) {
+    ModelParameters parameters = new ModelParameters()
+        .setModel(spec.path())
+        .setCtxSize(spec.contextSize() * spec.slots())
+        .setParallel(spec.slots())
+        .setGpuLayers(spec.gpuLayers());
+    if (spec.threads() > 0) {
+      parameters.setThreads(spec.threads());
+    }
+    if (spec.jinja()) {
+      parameters.enableJinja();
+    } else if (spec.chatTemplate() != null) {
+      parameters.setChatTemplate(spec.chatTemplate());
+    }
+    if (spec.embedding()) {
+      // The default pooling gives every input the first token's vector on llama models.
+      parameters.enableEmbedding().setPoolingType(PoolingType.LAST);
+    }
+    if (!NATIVE_LOG_LEVELS.contains(spec.logLevel())) {
+      parameters.disableLog();
+    }
+    return parameters;
+  }
+
+  private static void tell(Vertx vertx, RunnerSpec spec, JsonObject event) throws Exception {
+    vertx.eventBus().request(spec.eventsAddress(), event.put("runner_id", spec.runnerId()))
+        .await(30, TimeUnit.SECONDS);
+  }
+}
