@@ -139,6 +139,7 @@ public final class ConfigLoader {
     JsonObject requestLog = doc.getJsonObject("request_log");
     JsonObject llama = doc.getJsonObject("llama");
     JsonObject images = doc.getJsonObject("images");
+    JsonObject realtime = doc.getJsonObject("realtime");
 
     Map<String, ProviderConfig> providers = new TreeMap<>();
     JsonObject providerDocs = doc.getJsonObject("providers");
@@ -182,7 +183,9 @@ public final class ConfigLoader {
         llama(llama),
         doc.getString("sqlite_db_path"),
         new ImagesConfig(images.getBoolean("allow_private_networks"), images.getLong("max_bytes"),
-            images.getInteger("timeout_seconds")));
+            images.getInteger("timeout_seconds")),
+        new RealtimeConfig(realtime.getInteger("max_sessions"), realtime.getInteger("idle_timeout_seconds"),
+            realtime.getInteger("max_frame_bytes"), realtime.getInteger("max_message_bytes")));
   }
 
   private static LlamaConfig llama(JsonObject llama) {

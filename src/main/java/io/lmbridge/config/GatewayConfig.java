@@ -25,7 +25,8 @@ public record GatewayConfig(
     RequestLogConfig requestLog,
     LlamaConfig llama,
     String sqliteDbPath,
-    ImagesConfig images) {
+    ImagesConfig images,
+    RealtimeConfig realtime) {
 
   public GatewayConfig {
     // Sorted, so listings (status, models) are stable.
@@ -48,6 +49,9 @@ public record GatewayConfig(
     }
     if (!Objects.equals(sqliteDbPath, running.sqliteDbPath)) {
       changed.add("sqlite_db_path");
+    }
+    if (realtime.serverLimitsDifferFrom(running.realtime)) {
+      changed.add("realtime");
     }
     return changed;
   }

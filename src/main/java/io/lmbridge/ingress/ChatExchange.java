@@ -16,6 +16,7 @@ import io.lmbridge.chat.Ids;
 import io.lmbridge.chat.JsonFields;
 import io.lmbridge.config.GatewayConfig;
 import io.lmbridge.config.LiveConfig;
+import io.lmbridge.config.TimeoutConfig;
 import io.lmbridge.provider.ModelRouter;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -37,11 +38,11 @@ public final class ChatExchange {
 
   /** Tells clients whether the answer came from the cache. */
   public static final String CACHE_HEADER = "x-lmbridge-cache";
-  private static final ApiError STOPPED = new ApiError(503, "server_error",
+  public static final ApiError STOPPED = new ApiError(503, "server_error",
       "the request was stopped by an operator (POST /v1/service/stop)", null, "request_stopped", null);
 
   /** Logged only: nginx's status for a client that hung up, since the client can no longer be told. */
-  private static final ApiError CLIENT_GONE = new ApiError(499, "client_error",
+  public static final ApiError CLIENT_GONE = new ApiError(499, "client_error",
       "the client closed the connection before the answer was complete", null, "client_closed", null);
 
   private final Vertx vertx;
@@ -67,7 +68,8 @@ public final class ChatExchange {
   public void run(RoutingContext ctx, String dialect, JsonObject body, ChatRequest request,
                   Function<ModelRouter.Route, ResponseRenderer> renderer) {
     GatewayConfig current = config.get();
-    ExchangeLog log = new ExchangeLog(ctx, current.requestLog(), dialect, request.stream());
+    ExchangeLog log = new ExchangeLog(RequestIds.of(ctx), ctx.request().path(), () -> ctx.body().asString(),
+        current.requestLog(), dialect, request.stream());
     ModelRouter.Route route;
     try {
       route = ModelRouter.resolve(current, request.model());
@@ -90,6 +92,12 @@ public final class ChatExchange {
       return true;
     }
     return Boolean.FALSE.equals(JsonFields.of(body).bool("cache"));
+  }
+
+  /** A provider call's identity and time limits, under the current timeouts. */
+  public static ChatClient.Call providerCall(ModelRouter.Route route, String requestId, TimeoutConfig timeouts) {
+    return new ChatClient.Call(Ids.next(), requestId, "provider '" + route.provider() + "'",
+        TimeUnit.SECONDS.toMillis(timeouts.requestSeconds()), TimeUnit.SECONDS.toMillis(timeouts.streamIdleSeconds()));
   }
 
   private static ApiError errorOf(Throwable failure) {
@@ -121,9 +129,7 @@ public final class ChatExchange {
       this.writer = writer;
       this.log = log;
       this.cacheKey = cacheKey;
-      var timeouts = config.get().timeouts();
-      this.call = new ChatClient.Call(Ids.next(), RequestIds.of(ctx), "provider '" + route.provider() + "'",
-          TimeUnit.SECONDS.toMillis(timeouts.requestSeconds()), TimeUnit.SECONDS.toMillis(timeouts.streamIdleSeconds()));
+      this.call = providerCall(route, RequestIds.of(ctx), config.get().timeouts());
     }
 
     void start() {

@@ -8,15 +8,18 @@ import io.lmbridge.logging.BodyRedactor;
 import io.lmbridge.logging.RequestLogRow;
 import io.lmbridge.provider.ModelRouter;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.ext.web.RoutingContext;
+
+import java.util.function.Supplier;
 
 /**
  * What one chat request's log row will say, filled in as the exchange goes and sent to this node's
  * request log once when it ends. Sending is fire-and-forget: the log never delays an answer.
  */
-final class ExchangeLog {
+public final class ExchangeLog {
 
-  private final RoutingContext ctx;
+  private final String requestId;
+  private final String endpoint;
+  private final Supplier<String> requestBody;
   private final RequestLogConfig settings;
   private final String dialect;
   private final boolean stream;
@@ -32,14 +35,18 @@ final class ExchangeLog {
   private String responseBody;
   private boolean sent;
 
-  ExchangeLog(RoutingContext ctx, RequestLogConfig settings, String dialect, boolean stream) {
-    this.ctx = ctx;
+  /** @param requestBody read only when the row is sent, and only if bodies are kept */
+  public ExchangeLog(String requestId, String endpoint, Supplier<String> requestBody, RequestLogConfig settings,
+                     String dialect, boolean stream) {
+    this.requestId = requestId;
+    this.endpoint = endpoint;
+    this.requestBody = requestBody;
     this.settings = settings;
     this.dialect = dialect;
     this.stream = stream;
   }
 
-  void route(ModelRouter.Route route) {
+  public void route(ModelRouter.Route route) {
     this.route = route;
   }
 
@@ -51,38 +58,38 @@ final class ExchangeLog {
     return cacheHit;
   }
 
-  void firstEvent() {
+  public void firstEvent() {
     if (firstEventNanos == 0) {
       firstEventNanos = System.nanoTime();
     }
   }
 
-  void upstreamMillis(Double millis) {
+  public void upstreamMillis(Double millis) {
     upstreamMillis = millis;
   }
 
-  void answered(Usage usage, String body) {
+  public void answered(Usage usage, String body) {
     this.usage = usage;
     this.responseBody = body;
   }
 
-  void failed(ApiError failure) {
+  public void failed(ApiError failure) {
     error = failure;
     status = failure.status();
     responseBody = failure.toOpenAiJson().encode();
   }
 
   /** Sends the row; later calls do nothing, so every way an exchange can end may call it. */
-  void send(EventBus bus) {
+  public void send(EventBus bus) {
     if (sent || !settings.enabled()) {
       return;
     }
     sent = true;
     long now = System.nanoTime();
     bus.send(Addresses.REQUEST_LOG, new RequestLogRow(
-        RequestIds.of(ctx),
+        requestId,
         createdAt,
-        ctx.request().path(),
+        endpoint,
         dialect,
         route == null ? null : route.provider(),
         route == null ? null : route.key(),
@@ -98,7 +105,7 @@ final class ExchangeLog {
         usage == null ? null : usage.cachedTokens(),
         cacheHit,
         null,
-        settings.storeBodies() ? BodyRedactor.redact(ctx.body().asString(), settings.maxBodyBytes()) : null,
+        settings.storeBodies() ? BodyRedactor.redact(requestBody.get(), settings.maxBodyBytes()) : null,
         settings.storeBodies() ? BodyRedactor.redact(responseBody, settings.maxBodyBytes()) : null));
   }
 }

@@ -6,6 +6,7 @@ import io.lmbridge.chat.ApiError;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ServerConfig;
 import io.lmbridge.ingress.chat.ChatCompletionsEndpoint;
+import io.lmbridge.ingress.realtime.RealtimeEndpoint;
 import io.lmbridge.ingress.responses.ResponsesEndpoint;
 import io.lmbridge.node.NodeInfo;
 import io.lmbridge.service.LocalModelsEndpoint;
@@ -52,11 +53,13 @@ public final class IngressVerticle extends VerticleBase {
     client = new ChatClient(vertx);
     ChatExchange exchange = new ChatExchange(vertx, client, config, node.inFlight());
     Router router = router(settings, exchange);
-    server = vertx.createHttpServer(new HttpServerOptions()
+    RealtimeEndpoint realtime = new RealtimeEndpoint(vertx, client, config, node.inFlight());
+    server = vertx.createHttpServer(RealtimeEndpoint.configure(new HttpServerOptions()
         .setHost(settings.host())
         .setPort(settings.port())
         .setCompressionSupported(false)
-        .setTcpNoDelay(true));
+        .setTcpNoDelay(true), config.get().realtime()));
+    server.webSocketHandshakeHandler(realtime::handshake).webSocketHandler(realtime::connect);
     return client.start().compose(v -> server.requestHandler(router).listen());
   }
 
