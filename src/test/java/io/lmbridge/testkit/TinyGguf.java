@@ -51,6 +51,8 @@ public final class TinyGguf {
    */
   private static final float PIECE_BIAS = 0.4f;
   private static final float END_BIAS = 0.6f;
+  /** Far enough down that an endless model never samples an end token unless a grammar forces it. */
+  private static final float ENDLESS_BIAS = -20f;
 
   private static final int TOKEN_NORMAL = 1;
   private static final int TOKEN_UNKNOWN = 2;
@@ -79,6 +81,18 @@ public final class TinyGguf {
    *     named at load time, as the trained test models in {@code ../shared/models} do
    */
   public static Path write(Path dir, String fileName, boolean chatTemplate) {
+    return write(dir, fileName, chatTemplate, END_BIAS);
+  }
+
+  /**
+   * Writes a model that does not end on its own, so a generation runs until {@code max_tokens}: for
+   * tests that need a stream to still be running when they act on it.
+   */
+  public static Path writeEndless(Path dir, String fileName) {
+    return write(dir, fileName, true, ENDLESS_BIAS);
+  }
+
+  private static Path write(Path dir, String fileName, boolean chatTemplate, float endBias) {
     Path file = dir.resolve(fileName);
     Vocabulary vocabulary = vocabulary();
     GgufWriter gguf = new GgufWriter()
@@ -107,7 +121,7 @@ public final class TinyGguf {
     if (chatTemplate) {
       gguf.string("tokenizer.chat_template", CHATML);
     }
-    addTensors(gguf, vocabulary);
+    addTensors(gguf, vocabulary, endBias);
     try {
       gguf.write(file);
     } catch (IOException e) {
@@ -116,14 +130,14 @@ public final class TinyGguf {
     return file;
   }
 
-  private static void addTensors(GgufWriter gguf, Vocabulary vocabulary) {
+  private static void addTensors(GgufWriter gguf, Vocabulary vocabulary, float endBias) {
     SplittableRandom random = new SplittableRandom(SEED);
     int kvWidth = KV_HEADS * HEAD_DIM;
     float[] embeddings = weights(random, EMBEDDING * vocabulary.size());
     float[] output = weights(random, EMBEDDING * vocabulary.size());
     for (int token = 0; token < vocabulary.size(); token++) {
       embeddings[token * EMBEDDING] = 1f;
-      output[token * EMBEDDING] = vocabulary.outputBias(token);
+      output[token * EMBEDDING] = vocabulary.outputBias(token, endBias);
     }
     gguf.tensor("token_embd.weight", embeddings, EMBEDDING, vocabulary.size())
         .tensor("output_norm.weight", ones(EMBEDDING), EMBEDDING)
@@ -211,10 +225,10 @@ public final class TinyGguf {
     }
 
     /** The output row's weight on the embeddings' constant dimension: see {@link #PIECE_BIAS}. */
-    float outputBias(int token) {
+    float outputBias(int token, float endBias) {
       String text = tokens.get(token);
       if (text.equals("</s>") || text.equals("<|im_end|>")) {
-        return END_BIAS;
+        return endBias;
       }
       return typeList.get(token) == TOKEN_NORMAL ? PIECE_BIAS : 0f;
     }

@@ -45,11 +45,11 @@ final class Generation {
     this.structured = structured;
   }
 
-  static Generation prepare(LlamaModel model, RunnerSpec spec, ChatRequest request) {
+  static Generation prepare(LlamaModel model, RunnerSpec spec, SchemaGrammars grammars, ChatRequest request) {
     refuseLogprobs(request);
     Optional<ToolCalls> tools = ToolCalls.of(request);
     Optional<StructuredOutput> structured = tools.isPresent() ? Optional.empty()
-        : StructuredOutput.of(request.responseFormat(), spec.structuredMode());
+        : StructuredOutput.of(request.responseFormat(), spec.structuredMode(), grammars);
     String plan = "off".equals(spec.structuredPlan()) ? null
         : tools.map(ToolCalls::plan).orElse(structured.map(StructuredOutput::plan).orElse(null));
     String prompt = PromptBuilder.build(model, request, plan);
@@ -82,7 +82,7 @@ final class Generation {
     if (sampling.frequencyPenalty() != null) {
       parameters.setFrequencyPenalty(sampling.frequencyPenalty().floatValue());
     }
-    String grammar = tools.filter(ToolCalls::forced).map(ToolCalls::grammar)
+    String grammar = tools.filter(ToolCalls::forced).map(forced -> forced.grammar(grammars))
         .orElse(structured.map(StructuredOutput::grammar).orElse(null));
     if (grammar != null) {
       parameters.setGrammar(grammar);

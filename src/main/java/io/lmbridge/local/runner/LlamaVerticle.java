@@ -26,6 +26,7 @@ final class LlamaVerticle extends ProviderVerticle {
   private final LlamaModel model;
   private final RunnerSpec spec;
   private WorkerExecutor slots;
+  private SchemaGrammars grammars;
   private Context context;
   private int admitted;
 
@@ -38,6 +39,7 @@ final class LlamaVerticle extends ProviderVerticle {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
+    grammars = new SchemaGrammars(vertx);
     // Generations are long by design: no blocked-thread warnings for them.
     slots = vertx.createSharedWorkerExecutor("llama-" + spec.runnerId(), spec.slots(), 1, TimeUnit.DAYS);
     return super.start();
@@ -74,7 +76,7 @@ final class LlamaVerticle extends ProviderVerticle {
           + " requests generating and " + spec.maxQueue() + " waiting; retry shortly", null, "model_busy", "1")
           .exception();
     }
-    Generation generation = Generation.prepare(model, spec, request);
+    Generation generation = Generation.prepare(model, spec, grammars, request);
     admitted++;
     call.onCancel(generation::cancel);
     return generation;

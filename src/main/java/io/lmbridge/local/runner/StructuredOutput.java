@@ -1,7 +1,7 @@
 package io.lmbridge.local.runner;
 
-import de.kherud.llama.LlamaModel;
 import io.lmbridge.chat.ApiError;
+import io.lmbridge.chat.ApiException;
 import io.lmbridge.chat.ResponseFormat;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -24,6 +24,8 @@ import java.util.Optional;
  */
 final class StructuredOutput {
 
+  private static final String SCHEMA_PARAM = "response_format.json_schema.schema";
+
   private final JsonObject schema;
   private final String grammar;
 
@@ -32,24 +34,26 @@ final class StructuredOutput {
     this.grammar = grammar;
   }
 
-  static Optional<StructuredOutput> of(ResponseFormat format, String mode) {
+  static Optional<StructuredOutput> of(ResponseFormat format, String mode, SchemaGrammars grammars) {
     if (format == null || format.type() == ResponseFormat.Type.TEXT || "off".equals(mode)) {
       return Optional.empty();
     }
     JsonObject schema = format.type() == ResponseFormat.Type.JSON_SCHEMA && format.schema() != null
         ? format.schema() : new JsonObject().put("type", "object");
-    String grammar = "prompt".equals(mode) ? null : grammarOf(schema, "strict".equals(mode));
+    String grammar = "prompt".equals(mode) ? null : grammarOf(grammars, schema, "strict".equals(mode));
     return Optional.of(new StructuredOutput(schema, grammar));
   }
 
-  private static String grammarOf(JsonObject schema, boolean required) {
+  private static String grammarOf(SchemaGrammars grammars, JsonObject schema, boolean required) {
     try {
-      return LlamaModel.jsonSchemaToGrammar(schema.encode());
+      return grammars.grammar(schema, SCHEMA_PARAM);
+    } catch (ApiException invalid) {
+      throw invalid;
     } catch (RuntimeException unsupported) {
       if (required) {
         throw ApiError.invalidRequest("the local engine cannot turn this JSON schema into a grammar ("
             + unsupported.getMessage() + "); simplify it, or set llama.structured_mode to auto",
-            "response_format.json_schema.schema").exception();
+            SCHEMA_PARAM).exception();
       }
       return null;
     }

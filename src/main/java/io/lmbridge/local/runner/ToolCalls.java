@@ -1,6 +1,5 @@
 package io.lmbridge.local.runner;
 
-import de.kherud.llama.LlamaModel;
 import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.ChatRequest;
 import io.lmbridge.chat.Ids;
@@ -68,7 +67,7 @@ final class ToolCalls {
   }
 
   /** For a forced call: a grammar that admits only a call of one of the tools, with valid arguments. */
-  String grammar() {
+  String grammar(SchemaGrammars grammars) {
     JsonArray choices = new JsonArray();
     tools.forEach(tool -> choices.add(new JsonObject().put("type", "object")
         .put("properties", new JsonObject()
@@ -77,7 +76,7 @@ final class ToolCalls {
         .put("required", new JsonArray().add("name").add("arguments"))
         .put("additionalProperties", false)));
     JsonObject schema = choices.size() == 1 ? choices.getJsonObject(0) : new JsonObject().put("anyOf", choices);
-    return LlamaModel.jsonSchemaToGrammar(schema.encode());
+    return grammars.grammar(schema, "tools");
   }
 
   /**

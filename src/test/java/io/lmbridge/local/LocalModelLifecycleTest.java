@@ -1,0 +1,134 @@
+package io.lmbridge.local;
+
+import io.lmbridge.testkit.Http;
+import io.lmbridge.testkit.TestGateway;
+import io.lmbridge.testkit.TinyGguf;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runners as processes: loading, unloading (the process and its memory go), the loaded-model bound,
+ * a runner killed mid-stream (the client gets an error, the gateway lives, the next request reloads),
+ * cancellation that frees the only slot, the queue bound, and files that are not models.
+ */
+class LocalModelLifecycleTest {
+
+  private static Vertx vertx;
+  private static TestGateway gateway;
+  private static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    Path models = Files.createTempDirectory("lmbridge-models");
+    TinyGguf.writeEndless(models, "first-Q4_K_M.gguf");
+    TinyGguf.write(models, "second.gguf");
+    Files.writeString(models.resolve("broken.gguf"), "this is not a model");
+    gateway = TestGateway.start(new JsonObject().put("llama", new JsonObject()
+        .put("model_dir", models.toString()).put("context_size", 8192).put("slots", 1).put("max_queue", 0).put("threads", 1)
+        .put("max_loaded", 1)), "");
+    http = new Http(vertx, gateway.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    vertx.close().await();
+  }
+
+  @Test
+  void loadUnloadAndTheLoadedModelBound() {
+    JsonObject first = http.post("/v1/llama/models/load", new JsonObject().put("model", "first").put("gpu_layers", 0))
+        .json();
+    assertThat(first.getBoolean("loaded")).isTrue();
+    long firstPid = first.getLong("pid");
+    assertThat(first.getLong("memory_bytes")).isPositive();
+
+    JsonObject second = http.post("/v1/llama/models/load", new JsonObject().put("model", "lmbridge:second")).json();
+    assertThat(second.getBoolean("loaded")).isTrue();
+    await().until(() -> ProcessHandle.of(firstPid).isEmpty());
+    assertThat(model("first").getBoolean("loaded")).isFalse();
+
+    JsonObject unloaded = http.post("/v1/llama/models/unload", new JsonObject().put("model", "second")).json();
+    assertThat(unloaded.getBoolean("loaded")).isFalse();
+    assertThat(ProcessHandle.of(second.getLong("pid"))).isEmpty();
+    assertThat(http.get("/v1/service/status").json().getJsonArray("models")).isEmpty();
+  }
+
+  @Test
+  void aRunnerKilledMidStreamFailsTheStreamAndTheNextRequestReloads() {
+    http.post("/v1/llama/models/load", new JsonObject().put("model", "first"));
+    long pid = model("first").getLong("pid");
+    Future<String> stream = post(chat(true, 8000));
+    await().until(() -> model("first").getBoolean("loaded"));
+    await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+    assertThat(stream.await()).contains("\"code\":\"model_unavailable\"").contains("stopped unexpectedly");
+    assertThat(http.get("/health").status()).isEqualTo(200);
+    Http.Reply next = http.post("/v1/chat/completions", chat(false, 4));
+    assertThat(next.status()).isEqualTo(200);
+    assertThat(model("first").getLong("pid")).isNotEqualTo(pid);
+  }
+
+  @Test
+  void aDisconnectFreesTheOnlySlotAndABusyModelAnswers429() throws Exception {
+    http.post("/v1/llama/models/load", new JsonObject().put("model", "first"));
+    HttpClient client = vertx.createHttpClient();
+    var request = client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+        .setPort(gateway.port()).setURI("/v1/chat/completions")).await();
+    var response = request.send(chat(true, 8000).encode()).await();
+    assertThat(response.statusCode()).isEqualTo(200);
+
+    Http.Reply busy = http.post("/v1/chat/completions", chat(false, 4));
+    assertThat(busy.status()).isEqualTo(429);
+    assertThat(busy.error().getString("code")).isEqualTo("model_busy");
+
+    request.connection().close().await();
+    await().until(() -> http.post("/v1/chat/completions", chat(false, 4)).status() == 200);
+  }
+
+  @Test
+  void aFileThatIsNotAModelIsRefusedWithTheReason() {
+    Http.Reply broken = http.post("/v1/llama/models/load", new JsonObject().put("model", "broken"));
+    assertThat(broken.status()).isEqualTo(400);
+    assertThat(broken.error().getString("message")).contains("not a GGUF file");
+  }
+
+  private static JsonObject model(String name) {
+    for (Object model : http.get("/v1/llama/models").json().getJsonArray("models")) {
+      if (((JsonObject) model).getString("name").equals(name)) {
+        return (JsonObject) model;
+      }
+    }
+    throw new AssertionError("no model " + name);
+  }
+
+  private static JsonObject chat(boolean stream, int maxTokens) {
+    return new JsonObject().put("model", "lmbridge:first").put("stream", stream).put("max_tokens", maxTokens)
+        .put("temperature", 1.0)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "go on")));
+  }
+
+  private static Future<String> post(JsonObject body) {
+    return vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+            .setPort(gateway.port()).setURI("/v1/chat/completions"))
+        .compose(request -> request.send(body.encode()))
+        .compose(response -> response.body().map(Object::toString));
+  }
+}

@@ -1,0 +1,242 @@
+package io.lmbridge.local;
+
+import com.openai.core.JsonValue;
+import com.openai.core.http.StreamResponse;
+import com.openai.helpers.ChatCompletionAccumulator;
+import com.openai.helpers.ResponseAccumulator;
+import com.openai.models.ResponseFormatJsonSchema;
+import com.openai.models.chat.completions.ChatCompletion;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
+import com.openai.models.chat.completions.ChatCompletionStreamOptions;
+import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
+import io.lmbridge.testkit.Http;
+import io.lmbridge.testkit.TestGateway;
+import io.lmbridge.testkit.TinyGguf;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.json.schema.Draft;
+import io.vertx.json.schema.JsonSchema;
+import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.Validator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A local GGUF model through every client path, served by a real runner process running real
+ * java-llama.cpp. The model is written by the test kit, so this runs without ../shared.
+ */
+class LocalModelsTest {
+
+  private static final JsonObject CITY_SCHEMA = new JsonObject().put("type", "object")
+      .put("properties", new JsonObject().put("city", new JsonObject().put("type", "string").put("maxLength", 12)))
+      .put("required", new JsonArray().add("city")).put("additionalProperties", false);
+
+  private static Vertx vertx;
+  private static TestGateway gateway;
+  private static Http http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    Path models = Files.createTempDirectory("lmbridge-models");
+    TinyGguf.write(models, "Tiny-Chat-Q8_0.gguf");
+    gateway = TestGateway.start(new JsonObject().put("llama", new JsonObject()
+        .put("model_dir", models.toString()).put("context_size", 512).put("slots", 4).put("threads", 1)
+        .put("structured_mode", "strict")), "");
+    http = new Http(vertx, gateway.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    gateway.close();
+    vertx.close().await();
+  }
+
+  @Test
+  void aModelFileIsListedByItsNameAndLoadsOnFirstUse() {
+    JsonObject listed = http.get("/v1/llama/models").json().getJsonArray("models").getJsonObject(0);
+    assertThat(listed.getString("name")).isEqualTo("tiny-chat");
+    assertThat(listed.getString("key")).isEqualTo("lmbridge:tiny-chat");
+    assertThat(http.get("/v1/models").body().toString()).contains("lmbridge:tiny-chat");
+
+    ChatCompletion completion = gateway.openAi().chat().completions().create(ChatCompletionCreateParams.builder()
+        .model("lmbridge:tiny-chat").addUserMessage("Tell me a story").maxCompletionTokens(12).seed(7).build());
+
+    assertThat(completion.choices().get(0).message().content()).isPresent();
+    assertThat(completion.usage().get().promptTokens()).isPositive();
+    assertThat(completion.usage().get().completionTokens()).isBetween(1L, 12L);
+    JsonObject loaded = http.get("/v1/llama/models").json().getJsonArray("models").getJsonObject(0);
+    assertThat(loaded.getBoolean("loaded")).isTrue();
+    assertThat(loaded.getLong("pid")).isPositive();
+    assertThat(loaded.getInteger("slots")).isEqualTo(4);
+    assertThat(http.get("/v1/service/status").json().getJsonArray("models")).hasSize(1);
+  }
+
+  @Test
+  void streamsThroughTheSdkWithUsageInTheLastChunk() {
+    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
+    List<ChatCompletionChunk> chunks = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> stream = gateway.openAi().chat().completions().createStreaming(
+        ChatCompletionCreateParams.builder().model("lmbridge:tiny-chat").addUserMessage("Hello")
+            .maxCompletionTokens(10).streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+            .build())) {
+      stream.stream().forEach(chunk -> {
+        chunks.add(chunk);
+        accumulator.accumulate(chunk);
+      });
+    }
+    assertThat(chunks.size()).isGreaterThan(3);
+    assertThat(chunks.get(chunks.size() - 1).usage().get().completionTokens()).isBetween(1L, 10L);
+    assertThat(accumulator.chatCompletion().choices().get(0).finishReason())
+        .isIn(ChatCompletion.Choice.FinishReason.STOP, ChatCompletion.Choice.FinishReason.LENGTH);
+  }
+
+  @Test
+  void theResponsesApiStreamsFromALocalModel() {
+    ResponseAccumulator accumulator = ResponseAccumulator.create();
+    try (StreamResponse<ResponseStreamEvent> stream = gateway.openAi().responses().createStreaming(
+        ResponseCreateParams.builder().model("lmbridge:tiny-chat").input("Once upon a time").maxOutputTokens(16)
+            .build())) {
+      stream.stream().forEach(accumulator::accumulate);
+    }
+    assertThat(accumulator.response().usage().get().outputTokens()).isPositive();
+  }
+
+  @Test
+  void jsonSchemaOutputIsValidInStrictMode() {
+    for (int seed = 1; seed <= 3; seed++) {
+      ChatCompletion completion = gateway.openAi().chat().completions().create(ChatCompletionCreateParams.builder()
+          .model("lmbridge:tiny-chat").addUserMessage("Where do you live?").maxCompletionTokens(120).seed(seed)
+          .responseFormat(ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
+              .name("place").schema(JsonValue.from(plain(CITY_SCHEMA))).build()).build())
+          .build());
+      JsonObject answer = new JsonObject(completion.choices().get(0).message().content().orElseThrow());
+      assertThat(validator(CITY_SCHEMA).validate(answer).getValid()).as(answer.encode()).isTrue();
+    }
+  }
+
+  @Test
+  void aRequiredToolCallIsParsedIntoToolCallsAndItsResultAccepted() {
+    ChatCompletionFunctionTool weather = ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder()
+        .name("weather").description("The weather in a city")
+        .parameters(FunctionParameters.builder().putAllAdditionalProperties(jsonValues(CITY_SCHEMA)).build())
+        .build()).build();
+    ChatCompletionCreateParams.Builder request = ChatCompletionCreateParams.builder().model("lmbridge:tiny-chat")
+        .addUserMessage("What is the weather?").addTool(weather).maxCompletionTokens(120)
+        .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED);
+
+    ChatCompletion called = gateway.openAi().chat().completions().create(request.build());
+
+    ChatCompletion.Choice choice = called.choices().get(0);
+    assertThat(choice.finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.TOOL_CALLS);
+    ChatCompletionMessageToolCall call = choice.message().toolCalls().orElseThrow().get(0);
+    assertThat(call.asFunction().function().name()).isEqualTo("weather");
+    JsonObject arguments = new JsonObject(call.asFunction().function().arguments());
+    assertThat(validator(CITY_SCHEMA).validate(arguments).getValid()).as(arguments.encode()).isTrue();
+
+    ChatCompletion answered = gateway.openAi().chat().completions().create(request
+        .toolChoice(ChatCompletionToolChoiceOption.Auto.NONE)
+        .addMessage(choice.message().toParam())
+        .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.asFunction().id())
+            .content("Sunny, 21 degrees").build())
+        .maxCompletionTokens(8).build());
+    assertThat(answered.choices().get(0).message().content()).isPresent();
+    assertThat(answered.choices().get(0).message().toolCalls().orElse(List.of())).isEmpty();
+  }
+
+  @Test
+  void concurrentStreamsShareTheModel() {
+    HttpClient client = vertx.createHttpClient();
+    List<Future<String>> streams = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      streams.add(client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+              .setPort(gateway.port()).setURI("/v1/chat/completions"))
+          .compose(request -> request.send(new JsonObject().put("model", "lmbridge:tiny-chat").put("stream", true)
+              .put("max_tokens", 24)
+              .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "go")))
+              .encode()))
+          .compose(response -> response.body().map(Object::toString)));
+    }
+    for (String body : Future.all(streams).await().<String>list()) {
+      assertThat(body).endsWith("data: [DONE]\n\n").contains("\"finish_reason\":");
+    }
+  }
+
+  @Test
+  void requestsTheEngineCannotServeGetClearErrors() {
+    JsonObject tooLong = chat(new JsonObject().put("role", "user").put("content", "word ".repeat(2000)));
+    Http.Reply overflow = http.post("/v1/chat/completions", tooLong);
+    assertThat(overflow.status()).isEqualTo(400);
+    assertThat(overflow.error().getString("code")).isEqualTo("context_length_exceeded");
+
+    Http.Reply image = http.post("/v1/chat/completions", chat(new JsonObject().put("role", "user")
+        .put("content", new JsonArray().add(new JsonObject().put("type", "image_url")
+            .put("image_url", new JsonObject().put("url", "data:image/png;base64,iVBORw0KGgo="))))));
+    assertThat(image.status()).isEqualTo(400);
+    assertThat(image.error().getString("param")).isEqualTo("messages[0].content[0]");
+    assertThat(image.error().getString("message")).contains("cannot take images");
+
+    Http.Reply logprobs = http.post("/v1/chat/completions",
+        chat(new JsonObject().put("role", "user").put("content", "hi")).put("logprobs", true));
+    assertThat(logprobs.status()).isEqualTo(400);
+    assertThat(logprobs.error().getString("param")).isEqualTo("logprobs");
+
+    JsonObject notASchema = new JsonObject().put("type", "object").put("properties", new JsonObject()
+        .put("city", new JsonArray().add(new JsonObject().put("type", "string"))));
+    Http.Reply badSchema = http.post("/v1/chat/completions", chat(new JsonObject().put("role", "user")
+        .put("content", "hi")).put("response_format", new JsonObject().put("type", "json_schema")
+        .put("json_schema", new JsonObject().put("name", "x").put("schema", notASchema))));
+    assertThat(badSchema.status()).isEqualTo(400);
+    assertThat(badSchema.error().getString("param")).isEqualTo("response_format.json_schema.schema");
+
+    Http.Reply traversal = http.post("/v1/llama/models/load", new JsonObject().put("model", "../../etc/passwd"));
+    assertThat(traversal.status()).isEqualTo(400);
+    Http.Reply unknown = http.post("/v1/chat/completions", chat(new JsonObject().put("role", "user")
+        .put("content", "hi")).put("model", "lmbridge:no-such-model"));
+    assertThat(unknown.status()).isEqualTo(404);
+  }
+
+  private static JsonObject chat(JsonObject message) {
+    return new JsonObject().put("model", "lmbridge:tiny-chat").put("max_tokens", 4)
+        .put("messages", new JsonArray().add(message));
+  }
+
+  private static Validator validator(JsonObject schema) {
+    return Validator.create(JsonSchema.of(schema),
+        new JsonSchemaOptions().setDraft(Draft.DRAFT202012).setBaseUri("https://lmbridge.local/"));
+  }
+
+  private static Map<String, JsonValue> jsonValues(JsonObject object) {
+    Map<String, JsonValue> values = new java.util.LinkedHashMap<>();
+    plain(object).forEach((key, value) -> values.put(key, JsonValue.from(value)));
+    return values;
+  }
+
+  /** Maps and lists all the way down, which is what the SDK serialises faithfully. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> plain(JsonObject object) {
+    return io.vertx.core.json.Json.decodeValue(object.encode(), Map.class);
+  }
+}
