@@ -59,6 +59,15 @@ public final class Addresses {
     return "lmbridge.local.runner-events." + nodeId;
   }
 
+  /**
+   * Where a provider that serves embeddings takes them (local models only, today): body
+   * {@code {"model","input":["text", ...]}}, reply {@code {"embeddings":[[float, ...], ...],"prompt_tokens"}}.
+   * A runner registers it only when its model was loaded with embeddings on.
+   */
+  public static String embeddings(String provider) {
+    return "lmbridge.embeddings." + provider;
+  }
+
   /** Where a provider adapter (by its configured name) takes chat calls. */
   public static String provider(String name) {
     return PROVIDER + name;

@@ -6,6 +6,7 @@ import io.lmbridge.chat.ApiError;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ServerConfig;
 import io.lmbridge.ingress.chat.ChatCompletionsEndpoint;
+import io.lmbridge.ingress.embeddings.EmbeddingsEndpoint;
 import io.lmbridge.ingress.realtime.RealtimeEndpoint;
 import io.lmbridge.ingress.responses.ResponsesEndpoint;
 import io.lmbridge.node.NodeInfo;
@@ -88,6 +89,7 @@ public final class IngressVerticle extends VerticleBase {
 
     router.post("/v1/chat/completions").handler(chat::handle);
     router.post("/v1/responses").handler(responses::handle);
+    router.post("/v1/embeddings").handler(new EmbeddingsEndpoint(vertx.eventBus(), config)::handle);
     router.get("/v1/models").handler(models::list);
     router.get("/v1/models/:id").handler(models::get);
     router.get("/v1/service/status").handler(status::handle);

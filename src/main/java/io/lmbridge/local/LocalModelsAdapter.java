@@ -20,6 +20,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashMap;
@@ -51,7 +53,9 @@ public final class LocalModelsAdapter extends ProviderVerticle {
     var gone = vertx.eventBus().<JsonObject>localConsumer(Addresses.RUNNER_GONE, message -> runnerGone(
         message.body().getString("runner_id"), message.body().getString("reason")));
     var listing = vertx.eventBus().localConsumer(Addresses.models(providerName()), this::listModels);
-    return Future.all(client.start(), gone.completion(), listing.completion()).compose(v -> super.start());
+    var embeddings = vertx.eventBus().<JsonObject>localConsumer(Addresses.embeddings(providerName()), this::embed);
+    return Future.all(List.of(client.start(), gone.completion(), listing.completion(), embeddings.completion()))
+        .compose(v -> super.start());
   }
 
   @Override
@@ -135,6 +139,25 @@ public final class LocalModelsAdapter extends ProviderVerticle {
       ApiError error = new ApiError(503, "server_error", reason, null, "model_unavailable", null);
       calls.values().forEach(fail -> fail.accept(error));
     }
+  }
+
+  /** Embeddings go straight to the model's runner, which serves them only when loaded with embeddings on. */
+  private void embed(Message<JsonObject> message) {
+    String model = message.body().getString("model");
+    acquire(model)
+        .compose(runnerId -> vertx.eventBus().<JsonObject>request(Addresses.embeddings(Addresses.runnerName(runnerId)),
+            message.body(), new DeliveryOptions().setSendTimeout(
+                TimeUnit.SECONDS.toMillis(config.get().timeouts().requestSeconds()))))
+        .onComplete(done -> {
+          if (done.succeeded()) {
+            message.reply(done.result().body());
+          } else if (done.cause() instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS) {
+            BusFailures.fail(message, ApiError.invalidRequest("local model '" + model + "' is not loaded for"
+                + " embeddings: declare it under llama.models with \"embedding\": true", "model"));
+          } else {
+            BusFailures.fail(message, BusFailures.toApiError(done.cause(), "the local model"));
+          }
+        });
   }
 
   private void listModels(Message<Object> request) {

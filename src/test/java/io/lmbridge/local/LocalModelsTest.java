@@ -5,6 +5,8 @@ import com.openai.core.http.StreamResponse;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.ResponseFormatJsonSchema;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -64,7 +66,9 @@ class LocalModelsTest {
     TinyGguf.write(models, "Tiny-Chat-Q8_0.gguf");
     gateway = TestGateway.start(new JsonObject().put("llama", new JsonObject()
         .put("model_dir", models.toString()).put("context_size", 512).put("slots", 4).put("threads", 1)
-        .put("structured_mode", "strict")), "");
+        .put("structured_mode", "strict")
+        .put("models", new JsonArray().add(new JsonObject().put("name", "tiny-embed")
+            .put("path", "Tiny-Chat-Q8_0.gguf").put("embedding", true)))), "");
     http = new Http(vertx, gateway.port());
   }
 
@@ -77,6 +81,7 @@ class LocalModelsTest {
   @Test
   void aModelFileIsListedByItsNameAndLoadsOnFirstUse() {
     JsonObject listed = http.get("/v1/llama/models").json().getJsonArray("models").getJsonObject(0);
+    assertThat(http.get("/v1/llama/models").json().getJsonArray("models")).hasSize(2);
     assertThat(listed.getString("name")).isEqualTo("tiny-chat");
     assertThat(listed.getString("key")).isEqualTo("lmbridge:tiny-chat");
     assertThat(http.get("/v1/models").body().toString()).contains("lmbridge:tiny-chat");
@@ -91,7 +96,29 @@ class LocalModelsTest {
     assertThat(loaded.getBoolean("loaded")).isTrue();
     assertThat(loaded.getLong("pid")).isPositive();
     assertThat(loaded.getInteger("slots")).isEqualTo(4);
-    assertThat(http.get("/v1/service/status").json().getJsonArray("models")).hasSize(1);
+    assertThat(http.get("/v1/service/status").json().getJsonArray("models").getJsonObject(0).getString("name"))
+        .isEqualTo("tiny-chat");
+  }
+
+  @Test
+  void embeddingsInBothEncodings() {
+    CreateEmbeddingResponse sdk = gateway.openAi().embeddings().create(EmbeddingCreateParams.builder()
+        .model("lmbridge:tiny-embed").inputOfArrayOfStrings(List.of("hello world", "once upon a time")).build());
+    List<Float> first = sdk.data().get(0).embedding();
+    assertThat(first).hasSize(64);
+    assertThat(sdk.data().get(1).embedding()).hasSize(64).isNotEqualTo(first);
+    assertThat(sdk.usage().promptTokens()).isPositive();
+
+    JsonObject floats = http.post("/v1/embeddings", new JsonObject().put("model", "lmbridge:tiny-embed")
+        .put("input", "hello world").put("encoding_format", "float")).json();
+    JsonArray vector = floats.getJsonArray("data").getJsonObject(0).getJsonArray("embedding");
+    for (int i = 0; i < 64; i++) {
+      assertThat(vector.getNumber(i).floatValue()).isEqualTo(first.get(i));
+    }
+    Http.Reply notForEmbeddings = http.post("/v1/embeddings", new JsonObject().put("model", "lmbridge:tiny-chat")
+        .put("input", "hi"));
+    assertThat(notForEmbeddings.status()).isEqualTo(400);
+    assertThat(notForEmbeddings.error().getString("message")).contains("\"embedding\": true");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.lmbridge.local.runner;
 
 import de.kherud.llama.LlamaModel;
 import io.lmbridge.bus.Addresses;
+import io.lmbridge.bus.BusFailures;
 import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.ChatEvent;
 import io.lmbridge.chat.ChatRequest;
@@ -12,6 +13,9 @@ import io.lmbridge.provider.ProviderVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A runner's model on the event bus, serving the same chat call contract as every provider adapter
  * at {@link Addresses#runner}. Generations run on a pool of worker threads, one per slot of the
- * model (llama.cpp batches them); requests beyond the slots wait, and beyond the queue get 429.
+ * model (llama.cpp batches them); requests beyond the slots wait, and beyond the queue get 429. A
+ * model loaded with embeddings on also serves {@link Addresses#embeddings}.
  */
 final class LlamaVerticle extends ProviderVerticle {
 
@@ -42,7 +47,40 @@ final class LlamaVerticle extends ProviderVerticle {
     grammars = new SchemaGrammars(vertx);
     // Generations are long by design: no blocked-thread warnings for them.
     slots = vertx.createSharedWorkerExecutor("llama-" + spec.runnerId(), spec.slots(), 1, TimeUnit.DAYS);
-    return super.start();
+    if (!spec.embedding()) {
+      return super.start();
+    }
+    return vertx.eventBus().<JsonObject>consumer(Addresses.embeddings(providerName()), this::embed).completion()
+        .compose(v -> super.start());
+  }
+
+  /** Embeds each input on a slot's thread; an input longer than the context is refused, not cut. */
+  private void embed(Message<JsonObject> message) {
+    List<String> inputs = message.body().getJsonArray("input").stream().map(String.class::cast).toList();
+    slots.executeBlocking(() -> {
+      JsonArray vectors = new JsonArray();
+      int tokens = 0;
+      for (int i = 0; i < inputs.size(); i++) {
+        int length = model.encode(inputs.get(i)).length;
+        if (length > spec.contextSize()) {
+          throw new ApiError(400, "invalid_request_error", "input[" + i + "] has " + length + " tokens; this model's"
+              + " context is " + spec.contextSize(), "input", "context_length_exceeded", null).exception();
+        }
+        tokens += length;
+        JsonArray vector = new JsonArray();
+        for (float value : model.embed(inputs.get(i))) {
+          vector.add(value);
+        }
+        vectors.add(vector);
+      }
+      return new JsonObject().put("embeddings", vectors).put("prompt_tokens", tokens);
+    }, false).onComplete(done -> {
+      if (done.succeeded()) {
+        message.reply(done.result());
+      } else {
+        BusFailures.fail(message, BusFailures.toApiError(done.cause(), "the local model"));
+      }
+    });
   }
 
   @Override
