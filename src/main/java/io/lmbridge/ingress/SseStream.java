@@ -1,6 +1,7 @@
 package io.lmbridge.ingress;
 
 import io.lmbridge.chat.ChatEvent;
+import io.lmbridge.chat.ChatEventMerger;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -57,7 +58,7 @@ final class SseStream {
     }
     begin();
     failed |= events.stream().anyMatch(ChatEvent.Failure.class::isInstance);
-    write(renderer.render(events));
+    write(renderer.render(ChatEventMerger.merge(events)));
   }
 
   void end() {

@@ -51,9 +51,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LocalModelsTest {
 
+  /** Closed choices: a random model stays inside them, where free strings may hold its invalid UTF-8. */
   private static final JsonObject CITY_SCHEMA = new JsonObject().put("type", "object")
-      .put("properties", new JsonObject().put("city", new JsonObject().put("type", "string").put("maxLength", 12)))
-      .put("required", new JsonArray().add("city")).put("additionalProperties", false);
+      .put("properties", new JsonObject()
+          .put("city", new JsonObject().put("enum", new JsonArray().add("Paris").add("Rome").add("Oslo")))
+          .put("days", new JsonObject().put("type", "integer").put("minimum", 1).put("maximum", 7)))
+      .put("required", new JsonArray().add("city").add("days")).put("additionalProperties", false);
 
   private static Vertx vertx;
   private static TestGateway gateway;
@@ -65,7 +68,7 @@ class LocalModelsTest {
     Path models = Files.createTempDirectory("lmbridge-models");
     TinyGguf.write(models, "Tiny-Chat-Q8_0.gguf");
     gateway = TestGateway.start(new JsonObject().put("llama", new JsonObject()
-        .put("model_dir", models.toString()).put("context_size", 512).put("slots", 4).put("threads", 1)
+        .put("model_dir", models.toString()).put("context_size", 1024).put("slots", 4).put("threads", 1)
         .put("structured_mode", "strict")
         .put("models", new JsonArray().add(new JsonObject().put("name", "tiny-embed")
             .put("path", "Tiny-Chat-Q8_0.gguf").put("embedding", true)))), "");
@@ -213,7 +216,7 @@ class LocalModelsTest {
 
   @Test
   void requestsTheEngineCannotServeGetClearErrors() {
-    JsonObject tooLong = chat(new JsonObject().put("role", "user").put("content", "word ".repeat(2000)));
+    JsonObject tooLong = chat(new JsonObject().put("role", "user").put("content", "word ".repeat(4000)));
     Http.Reply overflow = http.post("/v1/chat/completions", tooLong);
     assertThat(overflow.status()).isEqualTo(400);
     assertThat(overflow.error().getString("code")).isEqualTo("context_length_exceeded");

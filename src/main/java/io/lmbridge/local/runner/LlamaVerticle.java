@@ -4,7 +4,6 @@ import de.kherud.llama.LlamaModel;
 import io.lmbridge.bus.Addresses;
 import io.lmbridge.bus.BusFailures;
 import io.lmbridge.chat.ApiError;
-import io.lmbridge.chat.ChatEvent;
 import io.lmbridge.chat.ChatRequest;
 import io.lmbridge.chat.ChatResponse;
 import io.lmbridge.provider.CallContext;
@@ -93,8 +92,9 @@ final class LlamaVerticle extends ProviderVerticle {
   @Override
   protected Future<Void> stream(ChatRequest request, EventSink sink, CallContext call) {
     Generation generation = admit(request, call);
+    CoalescingSink events = new CoalescingSink(context, sink);
     slots.executeBlocking(() -> {
-      generation.run(events -> context.runOnContext(v -> deliver(sink, events)));
+      generation.run(events::add);
       return null;
     }, false).onComplete(done -> {
       admitted--;
@@ -120,11 +120,4 @@ final class LlamaVerticle extends ProviderVerticle {
     return generation;
   }
 
-  private static void deliver(EventSink sink, List<ChatEvent> events) {
-    if (events.size() == 1 && events.get(0) instanceof ChatEvent.Failure failure) {
-      sink.fail(failure.error());
-    } else {
-      sink.emit(events);
-    }
-  }
 }

@@ -6,12 +6,6 @@ import io.lmbridge.chat.ResponseFormat;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import io.vertx.json.schema.Draft;
-import io.vertx.json.schema.JsonSchema;
-import io.vertx.json.schema.JsonSchemaOptions;
-import io.vertx.json.schema.OutputFormat;
-import io.vertx.json.schema.OutputUnit;
-import io.vertx.json.schema.Validator;
 
 import java.util.Optional;
 
@@ -77,10 +71,8 @@ final class StructuredOutput {
       return invalid(truncated ? "the answer was cut off at max_tokens before its JSON was complete"
           : "the answer is not valid JSON");
     }
-    OutputUnit result = Validator.create(JsonSchema.of(schema), new JsonSchemaOptions()
-        .setDraft(Draft.DRAFT202012).setBaseUri("https://lmbridge.local/").setOutputFormat(OutputFormat.Basic))
-        .validate(value);
-    return result.getValid() ? null : invalid("the answer does not match the schema: " + result.getErrors());
+    String mismatch = SchemaGrammars.mismatch(schema, value);
+    return mismatch == null ? null : invalid("the answer does not match the schema: " + mismatch);
   }
 
   private static ApiError invalid(String problem) {

@@ -81,8 +81,8 @@ final class ToolCalls {
 
   /**
    * The calls in a finished answer: the whole text for a forced call, else {@code <tool_call>} blocks.
-   * Empty when the answer is text; a call naming an unknown tool or with arguments that are not a
-   * JSON object is not a call.
+   * Empty when the answer is text; a call naming an unknown tool, or whose arguments do not match the
+   * tool's schema (a grammar bounds the text, not every rule of the schema), is not a call.
    */
   List<ToolCall> parse(String text) {
     String trimmed = text.strip();
@@ -120,11 +120,12 @@ final class ToolCalls {
     try {
       JsonObject call = new JsonObject(json);
       String name = call.getString("name");
-      Object arguments = call.getValue("arguments");
-      if (tools.stream().noneMatch(tool -> tool.name().equals(name)) || !(arguments instanceof JsonObject args)) {
+      Optional<Tool> tool = tools.stream().filter(offered -> offered.name().equals(name)).findFirst();
+      if (tool.isEmpty() || !(call.getValue("arguments") instanceof JsonObject arguments)
+          || SchemaGrammars.mismatch(parameters(tool.get()), arguments) != null) {
         return Optional.empty();
       }
-      return Optional.of(new ToolCall("call_" + Ids.next(), name, args.encode()));
+      return Optional.of(new ToolCall("call_" + Ids.next(), name, arguments.encode()));
     } catch (DecodeException | ClassCastException e) {
       return Optional.empty();
     }
