@@ -88,7 +88,7 @@ public final class LocalTokensBench {
     int concurrency = Integer.parseInt(args[3]);
     int tokens = Integer.parseInt(args[4]);
     int runs = Integer.parseInt(args[5]);
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String body = new JsonObject().put("model", key).put("stream", true).put("max_tokens", tokens)
         .put("stream_options", new JsonObject().put("include_usage", true))
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", PROMPT))).encode();

@@ -34,6 +34,8 @@ public final class RunnerMain {
 
   public static void main(String[] args) throws Exception {
     RunnerSpec spec = RunnerSpec.fromJson(args[0]);
+    // A runner serves its gateway only: if that process goes (even by kill -9), so does the runner.
+    ProcessHandle.current().parent().ifPresent(gateway -> gateway.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
     LogLevels.install();
     LogLevels.apply(spec.logLevel());
     System.setProperty("de.kherud.llama.tmpdir", spec.tmpDir());
