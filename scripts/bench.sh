@@ -36,47 +36,9 @@ out=target/bench
 results=$out/results.md
 raw=$out/raw.txt
 
-mock_pid=
-proxy_pid=
-gateway_pid=
-nolog_pid=
-gateway_dir=
-
-stop_servers() {
-  for pid in $gateway_pid $nolog_pid $proxy_pid $mock_pid; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  if [[ -n $gateway_dir ]]; then
-    rm -rf "$gateway_dir"
-  fi
-  mock_pid= proxy_pid= gateway_pid= nolog_pid= gateway_dir=
-}
+source scripts/bench-common.sh
 trap stop_servers EXIT
 trap 'exit 130' INT TERM
-
-# Any HTTP answer at all means something else already holds the port, and would fool wait_ready.
-require_free_port() {
-  if curl --noproxy '*' -s -o /dev/null "http://127.0.0.1:$1/"; then
-    echo "port $1 is already in use; set BENCH_MOCK_PORT / BENCH_GATEWAY_PORT" >&2
-    exit 1
-  fi
-}
-
-# Polls until URL answers 200; a process that died on startup (bad port, bad config) fails fast.
-wait_ready() {
-  local name=$1 pid=$2 url=$3 log=$4
-  for _ in $(seq 100); do
-    if ! kill -0 "$pid" 2>/dev/null; then
-      echo "$name exited during startup; see $log" >&2
-      exit 1
-    fi
-    [[ $(curl --noproxy '*' -s -o /dev/null -w '%{http_code}' "$url") == 200 ]] && return
-    sleep 0.2
-  done
-  echo "$name was not ready after 20 s; see $log" >&2
-  exit 1
-}
 
 start_servers() {
   require_free_port "$mock_port"
@@ -84,28 +46,19 @@ start_servers() {
   require_free_port "$proxy_port"
   require_free_port "$nolog_port"
 
-  "$java" -cp "$classpath" io.lmbridge.bench.MockUpstream "$mock_port" > "$out/mock.log" 2>&1 &
-  mock_pid=$!
-  wait_ready "MockUpstream" "$mock_pid" "http://127.0.0.1:$mock_port/health" "$out/mock.log"
+  start_mock
 
   # The floor: a Vert.x proxy that only forwards bytes, to tell a second HTTP hop from the gateway's work.
   "$java" -cp "$classpath" io.lmbridge.bench.PassthroughProxy "$proxy_port" "$mock_port" > "$out/proxy.log" 2>&1 &
-  proxy_pid=$!
-  wait_ready "PassthroughProxy" "$proxy_pid" "http://127.0.0.1:$proxy_port/health" "$out/proxy.log"
+  server_pids="$server_pids $!"
+  wait_ready "PassthroughProxy" "$!" "http://127.0.0.1:$proxy_port/health" "$out/proxy.log"
 
-  # A scratch working directory so no conf/ is read, and a scrubbed environment so a developer's
-  # real keys and settings never reach it. Every built-in provider points at the mock, and the
-  # response cache is off: each request must travel to the upstream. The second gateway is the
-  # same with its request log turned off.
+  # The second gateway is the same with its request log turned off.
   gateway_dir=$(mktemp -d)
   echo '{}' > "$gateway_dir/gateway.json"
   echo '{"request_log": {"enabled": false}}' > "$gateway_dir/nolog.json"
   start_gateway "$gateway_port" gateway "$gateway_dir/gateway.json"
-  gateway_pid=$!
-  wait_ready "Gateway" "$gateway_pid" "http://127.0.0.1:$gateway_port/health" "$out/gateway.log"
   start_gateway "$nolog_port" gateway-nolog "$gateway_dir/nolog.json"
-  nolog_pid=$!
-  wait_ready "Gateway (log off)" "$nolog_pid" "http://127.0.0.1:$nolog_port/health" "$out/gateway-nolog.log"
 
   # Fresh JVMs interpret before they compile: unrecorded instant-upstream load in each mode through
   # the gateway (which warms the mock too), enough requests for the JIT to compile the request path.
@@ -115,16 +68,6 @@ start_servers() {
     load "$nolog_port" openai:bench-delay-0 16 "$mode" > /dev/null
     load "$proxy_port" bench-delay-0 16 "$mode" > /dev/null
   done
-}
-
-# Starts a gateway in the background on PORT, its output in $out/NAME.log, with config file CONFIG.
-start_gateway() {
-  local port=$1 name=$2 config=$3
-  (cd "$gateway_dir" && exec env -i PATH="$PATH" HOME="$HOME" \
-    GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$port" LOG_LEVEL=warn CACHE_ENABLED=false \
-    SQLITE_DB_PATH="$gateway_dir/$name.sqlite" OPENAI_API_KEY=bench XAI_API_KEY=bench \
-    OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" XAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
-    "$java" ${GATEWAY_JAVA_OPTS:-} -jar "$repo/target/lmbridge.jar" --config "$config") > "$out/$name.log" 2>&1 &
 }
 
 # Prints the LoadGenerator line for one run: TARGET_PORT MODEL CONCURRENCY stream|complete.

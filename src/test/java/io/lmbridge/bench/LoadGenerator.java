@@ -94,8 +94,7 @@ public final class LoadGenerator {
   /** One closed loop: the next request leaves only when the previous response has been read in full. */
   private final class Worker {
     // Touched only by this worker's callbacks, which run one after another; the latch publishes them.
-    private long[] latenciesMicros = new long[1024];
-    private int count;
+    private final Latencies latencies = new Latencies();
     private int errors;
 
     void sendNext() {
@@ -112,7 +111,7 @@ public final class LoadGenerator {
             long ended = System.nanoTime();
             if (ended >= measureStart && ended < measureEnd) {
               if (result.succeeded() && result.result()) {
-                record(TimeUnit.NANOSECONDS.toMicros(ended - started));
+                latencies.add(TimeUnit.NANOSECONDS.toMicros(ended - started));
               } else {
                 errors++;
               }
@@ -129,36 +128,13 @@ public final class LoadGenerator {
       int tail = Math.min(content.length(), 32);
       return content.getString(content.length() - tail, content.length()).contains("data: [DONE]");
     }
-
-    private void record(long micros) {
-      if (count == latenciesMicros.length) {
-        latenciesMicros = Arrays.copyOf(latenciesMicros, count * 2);
-      }
-      latenciesMicros[count++] = micros;
-    }
   }
 
   private static String summary(Worker[] workers, long measureSeconds) {
-    long[] all = new long[Arrays.stream(workers).mapToInt(worker -> worker.count).sum()];
-    int errors = 0;
-    int at = 0;
-    for (Worker worker : workers) {
-      System.arraycopy(worker.latenciesMicros, 0, all, at, worker.count);
-      at += worker.count;
-      errors += worker.errors;
-    }
-    Arrays.sort(all);
+    long[] all = Latencies.sorted(Arrays.stream(workers).map(worker -> worker.latencies).toList());
+    int errors = Arrays.stream(workers).mapToInt(worker -> worker.errors).sum();
     return String.format(Locale.ROOT, "rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f requests=%d errors=%d",
-        (double) all.length / measureSeconds, percentileMillis(all, 50), percentileMillis(all, 90),
-        percentileMillis(all, 99), all.length, errors);
-  }
-
-  /** Nearest-rank percentile of sorted samples; 0 when there are none (the errors count says why). */
-  private static double percentileMillis(long[] sortedMicros, double percentile) {
-    if (sortedMicros.length == 0) {
-      return 0;
-    }
-    int rank = (int) Math.ceil(percentile / 100 * sortedMicros.length);
-    return sortedMicros[Math.max(rank, 1) - 1] / 1000.0;
+        (double) all.length / measureSeconds, Latencies.percentileMillis(all, 50), Latencies.percentileMillis(all, 90),
+        Latencies.percentileMillis(all, 99), all.length, errors);
   }
 }

@@ -30,6 +30,8 @@ public final class MockUpstream extends VerticleBase {
   private static final String WORD = "token ";
   private static final String MODEL = "bench-model";
   private static final String DELAY_PREFIX = "bench-delay-";
+  /** What every answer says, streamed or not, for load generators that check what they got. */
+  static final String TEXT = WORD.repeat(CONTENT_CHUNKS);
 
   private static final byte[] COMPLETION = completion().encode().getBytes(StandardCharsets.UTF_8);
   private static final byte[] STREAM = stream().getBytes(StandardCharsets.UTF_8);
@@ -101,7 +103,7 @@ public final class MockUpstream extends VerticleBase {
         .put("model", MODEL)
         .put("choices", new JsonArray().add(new JsonObject()
             .put("index", 0)
-            .put("message", new JsonObject().put("role", "assistant").put("content", WORD.repeat(CONTENT_CHUNKS)))
+            .put("message", new JsonObject().put("role", "assistant").put("content", TEXT))
             .put("logprobs", null)
             .put("finish_reason", "stop")))
         .put("usage", usage());

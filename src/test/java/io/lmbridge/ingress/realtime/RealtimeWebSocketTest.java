@@ -16,8 +16,12 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Collectors;
 
+import static io.lmbridge.ingress.realtime.ClientEvents.createItem;
+import static io.lmbridge.ingress.realtime.ClientEvents.event;
+import static io.lmbridge.ingress.realtime.ClientEvents.joined;
+import static io.lmbridge.ingress.realtime.ClientEvents.types;
+import static io.lmbridge.ingress.realtime.ClientEvents.userMessage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -49,28 +53,6 @@ class RealtimeWebSocketTest {
 
   private static RawRealtimeClient open(WebSocketConnectOptions options) {
     return RawRealtimeClient.connect(vertx, fixture.gateway().port(), options).await();
-  }
-
-  private static JsonObject userMessage(String text) {
-    return new JsonObject().put("type", "message").put("role", "user")
-        .put("content", new JsonArray().add(new JsonObject().put("type", "input_text").put("text", text)));
-  }
-
-  private static JsonObject createItem(JsonObject item) {
-    return new JsonObject().put("type", "conversation.item.create").put("item", item);
-  }
-
-  private static JsonObject event(String type) {
-    return new JsonObject().put("type", type);
-  }
-
-  private static String joined(List<JsonObject> events, String deltaType) {
-    return events.stream().filter(e -> deltaType.equals(e.getString("type")))
-        .map(e -> e.getString("delta")).collect(Collectors.joining());
-  }
-
-  private static List<String> types(List<JsonObject> events) {
-    return events.stream().map(e -> e.getString("type")).toList();
   }
 
   /** The original design's example: beta subprotocol, an inline response, response.text.delta events. */
