@@ -67,8 +67,9 @@ class LocalModelsTest {
     vertx = Vertx.vertx();
     Path models = Files.createTempDirectory("lmbridge-models");
     TinyGguf.write(models, "Tiny-Chat-Q8_0.gguf");
+    TinyGguf.writeEndless(models, "endless.gguf");
     gateway = TestGateway.start(new JsonObject().put("llama", new JsonObject()
-        .put("model_dir", models.toString()).put("context_size", 1024).put("slots", 4).put("threads", 1)
+        .put("model_dir", models.toString()).put("context_size", 1024).put("slots", 4).put("threads", 1).put("max_loaded", 3)
         .put("structured_mode", "strict")
         .put("models", new JsonArray().add(new JsonObject().put("name", "tiny-embed")
             .put("path", "Tiny-Chat-Q8_0.gguf").put("embedding", true)))), "");
@@ -83,24 +84,24 @@ class LocalModelsTest {
 
   @Test
   void aModelFileIsListedByItsNameAndLoadsOnFirstUse() {
-    JsonObject listed = http.get("/v1/llama/models").json().getJsonArray("models").getJsonObject(0);
-    assertThat(http.get("/v1/llama/models").json().getJsonArray("models")).hasSize(2);
+    JsonObject listed = listed("tiny-chat");
+    assertThat(http.get("/v1/llama/models").json().getJsonArray("models")).hasSize(3);
     assertThat(listed.getString("name")).isEqualTo("tiny-chat");
     assertThat(listed.getString("key")).isEqualTo("lmbridge:tiny-chat");
     assertThat(http.get("/v1/models").body().toString()).contains("lmbridge:tiny-chat");
 
     ChatCompletion completion = gateway.openAi().chat().completions().create(ChatCompletionCreateParams.builder()
-        .model("lmbridge:tiny-chat").addUserMessage("Tell me a story").maxCompletionTokens(12).seed(7).build());
+        .model("lmbridge:endless").addUserMessage("Tell me a story").maxCompletionTokens(12).build());
 
-    assertThat(completion.choices().get(0).message().content()).isPresent();
+    assertThat(completion.choices().get(0).message().content().orElseThrow()).isNotEmpty();
     assertThat(completion.usage().get().promptTokens()).isPositive();
     assertThat(completion.usage().get().completionTokens()).isBetween(1L, 12L);
-    JsonObject loaded = http.get("/v1/llama/models").json().getJsonArray("models").getJsonObject(0);
+    JsonObject loaded = listed("endless");
     assertThat(loaded.getBoolean("loaded")).isTrue();
     assertThat(loaded.getLong("pid")).isPositive();
     assertThat(loaded.getInteger("slots")).isEqualTo(4);
-    assertThat(http.get("/v1/service/status").json().getJsonArray("models").getJsonObject(0).getString("name"))
-        .isEqualTo("tiny-chat");
+    assertThat(http.get("/v1/service/status").json().getJsonArray("models").stream().map(JsonObject.class::cast)
+        .map(model -> model.getString("name"))).contains("endless");
   }
 
   @Test
@@ -129,7 +130,7 @@ class LocalModelsTest {
     ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
     List<ChatCompletionChunk> chunks = new ArrayList<>();
     try (StreamResponse<ChatCompletionChunk> stream = gateway.openAi().chat().completions().createStreaming(
-        ChatCompletionCreateParams.builder().model("lmbridge:tiny-chat").addUserMessage("Hello")
+        ChatCompletionCreateParams.builder().model("lmbridge:endless").addUserMessage("Hello")
             .maxCompletionTokens(10).streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
             .build())) {
       stream.stream().forEach(chunk -> {
@@ -137,10 +138,10 @@ class LocalModelsTest {
         accumulator.accumulate(chunk);
       });
     }
-    assertThat(chunks.size()).isGreaterThan(3);
+    // The binding hides token counts: a token split inside a UTF-8 character may be missed (Generation).
     assertThat(chunks.get(chunks.size() - 1).usage().get().completionTokens()).isBetween(1L, 10L);
-    assertThat(accumulator.chatCompletion().choices().get(0).finishReason())
-        .isIn(ChatCompletion.Choice.FinishReason.STOP, ChatCompletion.Choice.FinishReason.LENGTH);
+    assertThat(chunks.size()).isGreaterThanOrEqualTo(4);
+    assertThat(accumulator.chatCompletion().choices().get(0).message().content().orElseThrow()).isNotEmpty();
   }
 
   @Test
@@ -246,6 +247,11 @@ class LocalModelsTest {
     Http.Reply unknown = http.post("/v1/chat/completions", chat(new JsonObject().put("role", "user")
         .put("content", "hi")).put("model", "lmbridge:no-such-model"));
     assertThat(unknown.status()).isEqualTo(404);
+  }
+
+  private static JsonObject listed(String name) {
+    return http.get("/v1/llama/models").json().getJsonArray("models").stream().map(JsonObject.class::cast)
+        .filter(model -> model.getString("name").equals(name)).findFirst().orElseThrow();
   }
 
   private static JsonObject chat(JsonObject message) {

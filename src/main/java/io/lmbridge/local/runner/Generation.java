@@ -100,6 +100,11 @@ final class Generation {
     StringBuilder text = new StringBuilder();
     boolean holding = tools.isPresent();
     int completionTokens = 0;
+    // The binding tells neither token counts nor why generation stopped: tokens are counted from
+    // its outputs, one per token and a last empty one that only ends the stream. A token that ends
+    // inside a UTF-8 character may come out with the next one, so the count (and with it "length"
+    // as the finish reason) can fall a token short on text outside ASCII.
+    int empty = 0;
     LlamaIterator tokens = model.generate(parameters).iterator();
     while (tokens.hasNext()) {
       if (cancelled) {
@@ -108,9 +113,11 @@ final class Generation {
       }
       LlamaOutput output = tokens.next();
       if (output.text.isEmpty()) {
+        empty++;
         continue;
       }
-      completionTokens++;
+      completionTokens += empty + 1;
+      empty = 0;
       text.append(output.text);
       if (!holding) {
         emit.accept(List.of(new ChatEvent.TextDelta(0, output.text)));
@@ -119,6 +126,7 @@ final class Generation {
         emit.accept(List.of(new ChatEvent.TextDelta(0, text.toString())));
       }
     }
+    completionTokens += Math.max(0, empty - 1);
     boolean truncated = completionTokens >= maxTokens;
     List<ChatEvent> last = new ArrayList<>();
     List<ToolCall> calls = tools.map(offered -> offered.parse(text.toString())).orElse(List.of());
