@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  * This node's local models: starts a runner process when a model is first used or loaded, stops it
  * to unload (the only way its memory comes back), keeps at most {@code llama.max_loaded} loaded by
  * unloading the least recently used, and notices a runner that dies: its calls are failed at once
- * (through {@link Addresses#RUNNER_GONE}) and a model that keeps failing is retried with a growing
- * backoff instead of in a loop.
+ * (through {@link Addresses#RUNNER_GONE}) and a model that keeps failing (to load, or within minutes
+ * of loading) is retried with a growing backoff instead of in a loop.
  */
 public final class LocalModelsVerticle extends VerticleBase {
 
@@ -44,6 +45,8 @@ public final class LocalModelsVerticle extends VerticleBase {
   private static final long LOAD_TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(5);
   private static final long FIRST_BACKOFF_MILLIS = 1000;
   private static final long MAX_BACKOFF_MILLIS = TimeUnit.SECONDS.toMillis(60);
+  /** A runner that served this long before it died was not in a crash loop: its count starts over. */
+  private static final Duration STABLE = Duration.ofMinutes(5);
 
   private final LiveConfig config;
   private final RunnerCluster cluster;
@@ -207,7 +210,6 @@ public final class LocalModelsVerticle extends VerticleBase {
     if ("ready".equals(event.getString("event")) && runner.state == Runner.State.LOADING) {
       runner.state = Runner.State.READY;
       runner.loadedAt = Instant.now();
-      failures.remove(runner.spec.model());
       LOG.log(System.Logger.Level.INFO, "local model '" + runner.spec.model() + "' is ready");
       runner.ready.tryComplete(runner.spec.runnerId());
     } else if ("failed".equals(event.getString("event"))) {
@@ -223,6 +225,9 @@ public final class LocalModelsVerticle extends VerticleBase {
       reason = "local model '" + runner.spec.model() + "' was unloaded";
     } else if (runner.state == Runner.State.READY) {
       reason = "the runner of local model '" + runner.spec.model() + "' stopped unexpectedly (exit code " + code + ")";
+      if (Duration.between(runner.loadedAt, Instant.now()).compareTo(STABLE) > 0) {
+        failures.remove(runner.spec.model());
+      }
       noteFailure(runner.spec.model(), reason);
       LOG.log(System.Logger.Level.WARNING, reason);
     } else {

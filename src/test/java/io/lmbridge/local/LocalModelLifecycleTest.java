@@ -39,6 +39,7 @@ class LocalModelLifecycleTest {
     TinyGguf.writeEndless(models, "first-Q4_K_M.gguf");
     TinyGguf.write(models, "second.gguf");
     Files.writeString(models.resolve("broken.gguf"), "this is not a model");
+    TinyGguf.writeArchitectureOnly(models, "Qwen3-14B-Q8_0.gguf", "qwen3");
     gateway = TestGateway.start(new JsonObject().put("llama", new JsonObject()
         .put("model_dir", models.toString()).put("context_size", 8192).put("slots", 1).put("max_queue", 0).put("threads", 1)
         .put("max_loaded", 1)), "");
@@ -83,7 +84,17 @@ class LocalModelLifecycleTest {
     assertThat(http.get("/health").status()).isEqualTo(200);
     Http.Reply next = http.post("/v1/chat/completions", chat(false, 4));
     assertThat(next.status()).isEqualTo(200);
-    assertThat(model("first").getLong("pid")).isNotEqualTo(pid);
+    long reloaded = model("first").getLong("pid");
+    assertThat(reloaded).isNotEqualTo(pid);
+
+    // A second crash in a row is a loop: the model is retried after a pause, not at once.
+    ProcessHandle.of(reloaded).orElseThrow().destroyForcibly();
+    await().until(() -> !model("first").getBoolean("loaded"));
+    Http.Reply pausing = http.post("/v1/chat/completions", chat(false, 4));
+    assertThat(pausing.status()).isEqualTo(503);
+    assertThat(pausing.headers().get("retry-after")).isNotNull();
+    assertThat(pausing.error().getString("message")).contains("failed 2 times in a row");
+    await().atMost(Duration.ofSeconds(20)).until(() -> http.post("/v1/chat/completions", chat(false, 4)).status() == 200);
   }
 
   @Test
@@ -104,10 +115,18 @@ class LocalModelLifecycleTest {
   }
 
   @Test
-  void aFileThatIsNotAModelIsRefusedWithTheReason() {
+  void filesThatCannotBeLoadedAreRefusedWithTheReason() throws Exception {
     Http.Reply broken = http.post("/v1/llama/models/load", new JsonObject().put("model", "broken"));
     assertThat(broken.status()).isEqualTo(400);
     assertThat(broken.error().getString("message")).contains("not a GGUF file");
+
+    Http.Reply unknown = http.post("/v1/llama/models/load", new JsonObject().put("model", "qwen3-14b"));
+    assertThat(unknown.status()).isEqualTo(400);
+    assertThat(unknown.error().getString("message")).contains("b4916").contains("'qwen3'");
+    assertThat(model("qwen3-14b").getString("last_error")).contains("'qwen3'");
+
+    TinyGguf.write(Path.of(model("first").getString("path")).getParent(), "Later-Arrival.gguf");
+    assertThat(model("later-arrival").getBoolean("loaded")).isFalse();
   }
 
   private static JsonObject model(String name) {

@@ -92,6 +92,18 @@ public final class TinyGguf {
     return write(dir, fileName, true, ENDLESS_BIAS);
   }
 
+  /** Writes a GGUF header that names an architecture, and nothing else: for files a build cannot load. */
+  public static Path writeArchitectureOnly(Path dir, String fileName, String architecture) {
+    Path file = dir.resolve(fileName);
+    try {
+      new GgufWriter().string("general.architecture", architecture)
+          .uint32(architecture + ".context_length", CONTEXT_LENGTH).write(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
   private static Path write(Path dir, String fileName, boolean chatTemplate, float endBias) {
     Path file = dir.resolve(fileName);
     Vocabulary vocabulary = vocabulary();
