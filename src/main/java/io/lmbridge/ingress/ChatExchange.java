@@ -19,6 +19,7 @@ import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.TimeoutConfig;
 import io.lmbridge.provider.ModelRouter;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -203,9 +204,9 @@ public final class ChatExchange {
       if (response.ended() || response.closed()) {
         return;
       }
-      JsonObject json = writer.response(result);
-      log.answered(result.usage(), json.encode());
-      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(json.toBuffer());
+      Buffer body = writer.response(result).toBuffer();
+      log.answered(result.usage(), body::toString);
+      response.putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
 
     private void fail(ApiError error) {
@@ -235,7 +236,7 @@ public final class ChatExchange {
       if (streamFailure != null) {
         log.failed(streamFailure);
       } else {
-        log.answered(result.usage(), writer.response(result).encode());
+        log.answered(result.usage(), () -> writer.response(result).encode());
         if (cacheKey != null && !log.wasCacheHit()) {
           cache.store(cacheKey, result);
         }

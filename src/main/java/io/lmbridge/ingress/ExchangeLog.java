@@ -32,7 +32,7 @@ public final class ExchangeLog {
   private boolean cacheHit;
   private int status = 200;
   private ApiError error;
-  private String responseBody;
+  private Supplier<String> responseBody;
   private boolean sent;
 
   /** @param requestBody read only when the row is sent, and only if bodies are kept */
@@ -68,7 +68,8 @@ public final class ExchangeLog {
     upstreamMillis = millis;
   }
 
-  public void answered(Usage usage, String body) {
+  /** @param body rendered only when the row is sent, and only if bodies are kept */
+  public void answered(Usage usage, Supplier<String> body) {
     this.usage = usage;
     this.responseBody = body;
   }
@@ -76,7 +77,7 @@ public final class ExchangeLog {
   public void failed(ApiError failure) {
     error = failure;
     status = failure.status();
-    responseBody = failure.toOpenAiJson().encode();
+    responseBody = () -> failure.toOpenAiJson().encode();
   }
 
   /** Sends the row; later calls do nothing, so every way an exchange can end may call it. */
@@ -106,6 +107,7 @@ public final class ExchangeLog {
         cacheHit,
         null,
         settings.storeBodies() ? BodyRedactor.redact(requestBody.get(), settings.maxBodyBytes()) : null,
-        settings.storeBodies() ? BodyRedactor.redact(responseBody, settings.maxBodyBytes()) : null));
+        settings.storeBodies() && responseBody != null
+            ? BodyRedactor.redact(responseBody.get(), settings.maxBodyBytes()) : null));
   }
 }

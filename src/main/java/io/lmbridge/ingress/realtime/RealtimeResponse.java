@@ -156,7 +156,7 @@ final class RealtimeResponse implements StreamListener {
     JsonObject response = json(status, details);
     send.accept(ServerEvents.of("response.done").put("response", response));
     if (answered) {
-      log.answered(usage, response.encode());
+      log.answered(usage, response::encode);
     }
     finish();
   }
