@@ -6,7 +6,6 @@ import io.lmbridge.bus.StreamListener;
 import io.lmbridge.cache.CacheKey;
 import io.lmbridge.cache.ResponseCache;
 import io.lmbridge.chat.ApiError;
-import io.lmbridge.chat.ApiException;
 import io.lmbridge.chat.ChatEvent;
 import io.lmbridge.chat.ChatRequest;
 import io.lmbridge.chat.ChatResponse;
@@ -69,16 +68,8 @@ public final class ChatExchange {
   public void run(RoutingContext ctx, String dialect, JsonObject body, ChatRequest request,
                   Function<ModelRouter.Route, ResponseRenderer> renderer) {
     GatewayConfig current = config.get();
-    ExchangeLog log = new ExchangeLog(RequestIds.of(ctx), ctx.request().path(), () -> ctx.body().asString(),
-        current.requestLog(), dialect, request.stream());
-    ModelRouter.Route route;
-    try {
-      route = ModelRouter.resolve(current, request.model());
-    } catch (ApiException e) {
-      log.failed(e.error());
-      log.send(vertx.eventBus());
-      throw e;
-    }
+    ExchangeLog log = ExchangeLog.of(ctx, current.requestLog(), dialect, request.stream());
+    ModelRouter.Route route = ModelRouter.resolve(current, request.model());
     log.route(route);
     ChatRequest upstream = request.withModel(route.model());
     String cacheKey = current.cache().enabled() && !optedOutOfCache(ctx, body) ? CacheKey.of(route.key(), upstream)

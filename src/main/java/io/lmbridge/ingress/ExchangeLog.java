@@ -8,7 +8,9 @@ import io.lmbridge.logging.BodyRedactor;
 import io.lmbridge.logging.RequestLogRow;
 import io.lmbridge.provider.ModelRouter;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.ext.web.RoutingContext;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +36,42 @@ public final class ExchangeLog {
   private ApiError error;
   private Supplier<String> responseBody;
   private boolean sent;
+
+  private static final String KEY = "lmbridge.exchangeLog";
+  /** The logged endpoints, by path, with the dialect a request that never got parsed is logged under. */
+  private static final Map<String, String> DIALECTS = Map.of(
+      "/v1/chat/completions", "chat_completions",
+      "/v1/responses", "responses",
+      "/v1/embeddings", "embeddings");
+
+  /**
+   * The row of an HTTP request, kept on its routing context so that a failure thrown later lands on
+   * it (see {@link #failure}).
+   */
+  public static ExchangeLog of(RoutingContext ctx, RequestLogConfig settings, String dialect, boolean stream) {
+    ExchangeLog log = new ExchangeLog(RequestIds.of(ctx), ctx.request().path(), () -> ctx.body().asString(),
+        settings, dialect, stream);
+    ctx.put(KEY, log);
+    return log;
+  }
+
+  /**
+   * Logs a failure an endpoint threw (bad JSON, a wrong field, an unknown model): on the request's
+   * row, or on a new one when the endpoint failed before it made one. Paths the log does not cover
+   * are left alone.
+   */
+  public static void failure(RoutingContext ctx, RequestLogConfig settings, ApiError error, EventBus bus) {
+    ExchangeLog log = ctx.get(KEY);
+    if (log == null) {
+      String dialect = DIALECTS.get(ctx.request().path());
+      if (dialect == null) {
+        return;
+      }
+      log = of(ctx, settings, dialect, false);
+    }
+    log.failed(error);
+    log.send(bus);
+  }
 
   /** @param requestBody read only when the row is sent, and only if bodies are kept */
   public ExchangeLog(String requestId, String endpoint, Supplier<String> requestBody, RequestLogConfig settings,

@@ -105,7 +105,11 @@ public final class IngressVerticle extends VerticleBase {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("status", "ok").toBuffer()));
 
-    router.route().failureHandler(ctx -> HttpErrors.send(ctx.response(), failureOf(ctx, settings)));
+    router.route().failureHandler(ctx -> {
+      ApiError error = failureOf(ctx, settings);
+      ExchangeLog.failure(ctx, config.get().requestLog(), error, vertx.eventBus());
+      HttpErrors.send(ctx.response(), error);
+    });
     router.errorHandler(404, ctx -> HttpErrors.send(ctx.response(), ApiError.notFound(
         "Unknown request URL: " + ctx.request().method() + " " + ctx.request().path(), null, "unknown_url")));
     router.errorHandler(405, ctx -> HttpErrors.send(ctx.response(), new ApiError(405, "invalid_request_error",

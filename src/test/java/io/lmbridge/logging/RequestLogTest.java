@@ -59,6 +59,8 @@ class RequestLogTest {
     upstream.reply(Reply.error(400, "invalid_request_error", "upstream refused it", null));
     post("req-error", chat("openai:gpt-4o", "error " + prompt, false));
     post("req-unknown", chat("nowhere:model", prompt, false));
+    http.send(HttpMethod.POST, "/v1/chat/completions", "{\"model\": ",
+        MultiMap.caseInsensitiveMultiMap().add("x-request-id", "req-bad-json"));
 
     JsonObject ok = logged("req-ok");
     assertThat(ok.getString("endpoint")).isEqualTo("/v1/chat/completions");
@@ -98,8 +100,13 @@ class RequestLogTest {
     assertThat(unknown.getInteger("status")).isEqualTo(404);
     assertThat(unknown.getString("provider")).isNull();
 
+    JsonObject badJson = logged("req-bad-json");
+    assertThat(badJson.getInteger("status")).isEqualTo(400);
+    assertThat(badJson.getString("dialect")).isEqualTo("chat_completions");
+    assertThat(badJson.getString("error_message")).contains("not valid JSON");
+
     assertThat(LogDatabase.count(fixture.gateway().logFile(), "request_id IN ('req-ok', 'req-hit', 'req-stream',"
-        + " 'req-error', 'req-unknown')")).isEqualTo(5);
+        + " 'req-error', 'req-unknown', 'req-bad-json')")).isEqualTo(6);
     assertThat(http.get("/v1/logs/no-such-request").status()).isEqualTo(404);
   }
 

@@ -7,6 +7,9 @@ import io.lmbridge.chat.JsonFields;
 import io.lmbridge.config.GatewayConfig;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ProviderType;
+import io.lmbridge.chat.Usage;
+import io.lmbridge.ingress.ExchangeLog;
+import io.lmbridge.ingress.HttpErrors;
 import io.lmbridge.ingress.JsonBodies;
 import io.lmbridge.provider.ModelRouter;
 import io.vertx.core.buffer.Buffer;
@@ -40,7 +43,10 @@ public final class EmbeddingsEndpoint {
     JsonObject body = JsonBodies.object(ctx);
     JsonFields fields = JsonFields.of(body);
     GatewayConfig current = config.get();
+    ExchangeLog log = ExchangeLog.of(ctx, current.requestLog(), "embeddings", false);
+    ctx.addEndHandler(v -> log.send(bus));
     ModelRouter.Route route = ModelRouter.resolve(current, fields.requiredString("model"));
+    log.route(route);
     if (current.provider(route.provider()).map(p -> p.type() != ProviderType.LLAMA).orElse(true)) {
       throw ApiError.invalidRequest("embeddings are served for local models (lmbridge:NAME) only", "model")
           .exception();
@@ -59,7 +65,9 @@ public final class EmbeddingsEndpoint {
             new DeliveryOptions().setSendTimeout(TimeUnit.SECONDS.toMillis(current.timeouts().requestSeconds())))
         .onComplete(done -> {
           if (done.failed()) {
-            ctx.fail(BusFailures.toApiError(done.cause(), "the local model").exception());
+            ApiError error = BusFailures.toApiError(done.cause(), "the local model");
+            log.failed(error);
+            HttpErrors.send(ctx.response(), error);
             return;
           }
           JsonObject result = done.result().body();
@@ -71,9 +79,10 @@ public final class EmbeddingsEndpoint {
                 .put("embedding", base64 ? base64(vector) : vector));
           }
           int tokens = result.getInteger("prompt_tokens");
-          ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(new JsonObject()
-              .put("object", "list").put("data", data).put("model", route.key())
-              .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens)).toBuffer());
+          Buffer answer = new JsonObject().put("object", "list").put("data", data).put("model", route.key())
+              .put("usage", new JsonObject().put("prompt_tokens", tokens).put("total_tokens", tokens)).toBuffer();
+          log.answered(new Usage(tokens, 0, 0, 0), answer::toString);
+          ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(answer);
         });
   }
 
