@@ -271,12 +271,16 @@ public final class LocalModelsVerticle extends VerticleBase {
 
   private JsonObject list() {
     JsonArray models = new JsonArray();
-    ModelCatalog.scan(config.get().llama()).keySet().forEach(name -> models.add(describe(name)));
+    ModelCatalog.scan(config.get().llama()).values().forEach(model -> models.add(describe(model.name(), model)));
     return new JsonObject().put("models", models);
   }
 
   private JsonObject describe(String name) {
-    ModelCatalog.LocalModel model = ModelCatalog.scan(config.get().llama()).get(name);
+    return describe(name, ModelCatalog.scan(config.get().llama()).get(name));
+  }
+
+  /** @param model its catalog entry, or null when its file has gone */
+  private JsonObject describe(String name, ModelCatalog.LocalModel model) {
     Runner runner = byModel.get(name);
     JsonObject json = runner != null ? runner.describe() : new JsonObject().put("state", "not_loaded")
         .put("loaded", false).put("gpu_layers", config.get().llama().gpuLayers());
