@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -113,12 +114,14 @@ public final class LocalModelsVerticle extends VerticleBase {
       return Future.failedFuture(new ApiError(503, "server_error", "local models are turned off (llama.enabled)",
           "model", "local_models_disabled", null).exception());
     }
-    ModelCatalog.LocalModel model = ModelCatalog.find(settings, name, "model");
-    Runner running = byModel.get(model.name());
-    if (running != null && (gpuLayers == null || gpuLayers == running.spec.gpuLayers())) {
+    // The path every request to a loaded model takes: a look at its file, not a listing of the directory.
+    Runner running = name == null ? null : byModel.get(name);
+    if (running != null && Files.isRegularFile(Path.of(running.spec.path()))
+        && (gpuLayers == null || gpuLayers == running.spec.gpuLayers())) {
       running.lastUsed = System.nanoTime();
       return running.ready.future();
     }
+    ModelCatalog.LocalModel model = ModelCatalog.find(settings, name, "model");
     if (running != null) {
       unload(running);
     }
