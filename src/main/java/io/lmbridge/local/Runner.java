@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
+import java.util.Locale;
 
 /** The gateway's view of one runner: its process, how far it got, and when it was last used. */
 final class Runner {
@@ -29,7 +30,7 @@ final class Runner {
 
   JsonObject describe() {
     return new JsonObject()
-        .put("state", state.name().toLowerCase(java.util.Locale.ROOT))
+        .put("state", state.name().toLowerCase(Locale.ROOT))
         .put("loaded", state == State.READY)
         .put("runner_id", spec.runnerId())
         .put("pid", process.pid())

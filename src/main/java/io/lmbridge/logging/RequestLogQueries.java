@@ -12,6 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
  * Reads of the request log. Queries arrive already validated by {@code service.LogsEndpoint}:
@@ -75,7 +76,7 @@ final class RequestLogQueries {
     String group = GROUPS.get(query.getString("group_by"));
     if (group == null) {
       return Future.failedFuture(JsonFields.invalid("group_by", "expected one of " + String.join(", ",
-          new java.util.TreeSet<>(GROUPS.keySet()))));
+          new TreeSet<>(GROUPS.keySet()))));
     }
     Filter filter = Filter.of(query);
     String sql = "WITH ranked AS (SELECT " + group + " AS grp, status, prompt_tokens, completion_tokens,"

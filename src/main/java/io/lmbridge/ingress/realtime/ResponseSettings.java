@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What shapes a response: the session's settings, which {@code session.update} changes, and which a
@@ -95,6 +96,6 @@ record ResponseSettings(String model, String instructions, List<Tool> tools, Too
     if (toolChoice.mode() == ToolChoice.Mode.FUNCTION) {
       return new JsonObject().put("type", "function").put("name", toolChoice.function());
     }
-    return toolChoice.mode().name().toLowerCase(java.util.Locale.ROOT);
+    return toolChoice.mode().name().toLowerCase(Locale.ROOT);
   }
 }

@@ -10,6 +10,7 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -92,7 +93,7 @@ final class ToolCalls {
     if (!trimmed.startsWith(OPEN)) {
       return List.of();
     }
-    List<ToolCall> calls = new java.util.ArrayList<>();
+    List<ToolCall> calls = new ArrayList<>();
     int from = 0;
     while (true) {
       int open = trimmed.indexOf(OPEN, from);
