@@ -11,14 +11,13 @@ import java.nio.file.Path;
 
 /**
  * What the gateway reads from a GGUF file without loading it: that it is GGUF at all, its
- * architecture, its trained context length and whether it carries a chat template. Enough to list
- * models, to pick how a runner renders prompts, and to refuse a file that is not a model before a
- * runner is started for it.
+ * architecture, its trained context length and its chat template. Enough to list models, to pick how
+ * a runner renders prompts, and to refuse a file that is not a model before a runner is started for it.
  *
- * @param contextLength   the trained context, or 0 when the file does not say
- * @param hasChatTemplate whether {@code tokenizer.chat_template} is set (a Jinja template)
+ * @param contextLength the trained context, or 0 when the file does not say
+ * @param chatTemplate  {@code tokenizer.chat_template} (a Jinja template), or null
  */
-public record GgufHeader(int version, String architecture, long contextLength, boolean hasChatTemplate) {
+public record GgufHeader(int version, String architecture, long contextLength, String chatTemplate) {
 
   private static final int MAGIC = 0x46554747; // "GGUF" read little-endian
   private static final int STRING = 8;
@@ -37,7 +36,7 @@ public record GgufHeader(int version, String architecture, long contextLength, b
       long entries = reader.u64();
       String architecture = null;
       long context = 0;
-      boolean template = false;
+      String template = null;
       for (long i = 0; i < entries; i++) {
         String key = reader.string();
         int type = reader.u32();
@@ -45,8 +44,9 @@ public record GgufHeader(int version, String architecture, long contextLength, b
           architecture = reader.string();
         } else if (architecture != null && key.equals(architecture + ".context_length")) {
           context = reader.integer(type);
+        } else if (key.equals("tokenizer.chat_template") && type == STRING) {
+          template = reader.string();
         } else {
-          template |= key.equals("tokenizer.chat_template");
           reader.skip(type);
         }
       }
@@ -57,6 +57,18 @@ public record GgufHeader(int version, String architecture, long contextLength, b
     } catch (EOFException e) {
       throw new IOException(file.getFileName() + " is not a GGUF file (truncated header)");
     }
+  }
+
+  public boolean hasChatTemplate() {
+    return chatTemplate != null;
+  }
+
+  /**
+   * Whether the chat template renders the tools it is given (it reads a {@code tools} variable), so
+   * they can reach the model in the format it was trained on rather than in a system message.
+   */
+  public boolean templateTakesTools() {
+    return chatTemplate != null && chatTemplate.contains("tools");
   }
 
   /** Little-endian primitives and GGUF's metadata value types. */

@@ -170,6 +170,7 @@ public final class LocalModelsVerticle extends VerticleBase {
         declared != null && declared.threads() != null ? declared.threads() : settings.threads(),
         template == null && !header.hasChatTemplate() ? "chatml" : template,
         template == null && header.hasChatTemplate(),
+        template == null && header.templateTakesTools(),
         declared != null && declared.embedding(),
         settings.topK(),
         settings.topP(),
@@ -213,6 +214,7 @@ public final class LocalModelsVerticle extends VerticleBase {
     if ("ready".equals(event.getString("event")) && runner.state == Runner.State.LOADING) {
       runner.state = Runner.State.READY;
       runner.loadedAt = Instant.now();
+      runner.tools = event.getJsonObject("tools");
       LOG.log(System.Logger.Level.INFO, "local model '" + runner.spec.model() + "' is ready");
       runner.ready.tryComplete(runner.spec.runnerId());
     } else if ("failed".equals(event.getString("event"))) {

@@ -20,6 +20,8 @@ final class Runner {
   State state = State.LOADING;
   String loadError;
   Instant loadedAt;
+  /** How tools reach the model ({@code via}: template, system_message or off), as the runner found once loaded. */
+  JsonObject tools;
   long lastUsed = System.nanoTime();
 
   Runner(RunnerSpec spec, GgufHeader header, RunnerProcess process) {
@@ -37,6 +39,7 @@ final class Runner {
         .put("gpu_layers", spec.gpuLayers())
         .put("context_size", spec.contextSize())
         .put("slots", spec.slots())
+        .put("tools", tools)
         .put("memory_bytes", process.residentBytes())
         .put("loaded_at", loadedAt == null ? null : loadedAt.toString());
   }

@@ -36,6 +36,8 @@ import io.vertx.json.schema.Validator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,8 +70,9 @@ class LocalModelsTest {
     Path models = Files.createTempDirectory("lmbridge-models");
     TinyGguf.write(models, "Tiny-Chat-Q8_0.gguf");
     TinyGguf.writeEndless(models, "endless.gguf");
+    TinyGguf.write(models, "Tiny-Tools-Q8_0.gguf", TinyGguf.TOOLS_TEMPLATE);
     gateway = TestGateway.start(new JsonObject().put("llama", new JsonObject()
-        .put("model_dir", models.toString()).put("context_size", 1024).put("slots", 4).put("threads", 1).put("max_loaded", 3)
+        .put("model_dir", models.toString()).put("context_size", 1024).put("slots", 4).put("threads", 1).put("max_loaded", 4)
         .put("structured_mode", "strict")
         .put("models", new JsonArray().add(new JsonObject().put("name", "tiny-embed")
             .put("path", "Tiny-Chat-Q8_0.gguf").put("embedding", true)))), "");
@@ -85,7 +88,7 @@ class LocalModelsTest {
   @Test
   void aModelFileIsListedByItsNameAndLoadsOnFirstUse() {
     JsonObject listed = listed("tiny-chat");
-    assertThat(http.get("/v1/llama/models").json().getJsonArray("models")).hasSize(3);
+    assertThat(http.get("/v1/llama/models").json().getJsonArray("models")).hasSize(4);
     assertThat(listed.getString("name")).isEqualTo("tiny-chat");
     assertThat(listed.getString("key")).isEqualTo("lmbridge:tiny-chat");
     assertThat(http.get("/v1/models").body().toString()).contains("lmbridge:tiny-chat");
@@ -168,13 +171,15 @@ class LocalModelsTest {
     }
   }
 
-  @Test
-  void aRequiredToolCallIsParsedIntoToolCallsAndItsResultAccepted() {
+  /** ChatML cannot carry tools, so they go in a system message; the tools template renders them itself. */
+  @ParameterizedTest
+  @CsvSource({"tiny-chat, system_message", "tiny-tools, template"})
+  void aRequiredToolCallIsParsedIntoToolCallsAndItsResultAccepted(String model, String toolsVia) {
     ChatCompletionFunctionTool weather = ChatCompletionFunctionTool.builder().function(FunctionDefinition.builder()
         .name("weather").description("The weather in a city")
         .parameters(FunctionParameters.builder().putAllAdditionalProperties(jsonValues(CITY_SCHEMA)).build())
         .build()).build();
-    ChatCompletionCreateParams.Builder request = ChatCompletionCreateParams.builder().model("lmbridge:tiny-chat")
+    ChatCompletionCreateParams.Builder request = ChatCompletionCreateParams.builder().model("lmbridge:" + model)
         .addUserMessage("What is the weather?").addTool(weather).maxCompletionTokens(120)
         .toolChoice(ChatCompletionToolChoiceOption.Auto.REQUIRED);
 
@@ -195,6 +200,8 @@ class LocalModelsTest {
         .maxCompletionTokens(8).build());
     assertThat(answered.choices().get(0).message().content()).isPresent();
     assertThat(answered.choices().get(0).message().toolCalls().orElse(List.of())).isEmpty();
+    assertThat(listed(model).getJsonObject("tools"))
+        .isEqualTo(new JsonObject().put("via", toolsVia).put("call_opening", "<tool_call>"));
   }
 
   @Test

@@ -35,6 +35,45 @@ public final class TinyGguf {
       + "{% endfor %}"
       + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
+  /**
+   * A template that renders tools, earlier calls and tool results the way Hermes-style models (Qwen
+   * 2.5, for one) were trained: tools in the system turn, calls as {@code <tool_call>} blocks, results
+   * as a user turn of {@code <tool_response>} blocks.
+   */
+  public static final String TOOLS_TEMPLATE = """
+      {%- if tools %}<|im_start|>system
+      {% if messages[0]['role'] == 'system' %}{{ messages[0]['content'] }}
+
+      {% endif %}# Tools
+      Function signatures within <tools></tools>:
+      <tools>{% for tool in tools %}
+      {{ tool | tojson }}{% endfor %}
+      </tools>
+      For each call, return a json object within <tool_call></tool_call>:
+      <tool_call>
+      {"name": <function-name>, "arguments": <args-json-object>}
+      </tool_call><|im_end|>
+      {% elif messages[0]['role'] == 'system' %}<|im_start|>system
+      {{ messages[0]['content'] }}<|im_end|>
+      {% endif %}
+      {%- for message in messages %}
+      {%- if message.role == 'user' or (message.role == 'assistant' and not message.tool_calls) %}<|im_start|>{{ message.role }}
+      {{ message.content }}<|im_end|>
+      {% elif message.role == 'assistant' %}<|im_start|>assistant
+      {% if message.content %}{{ message.content }}{% endif %}
+      {%- for tool_call in message.tool_calls %}{% if tool_call.function is defined %}{% set tool_call = tool_call.function %}{% endif %}
+      <tool_call>
+      {"name": "{{ tool_call.name }}", "arguments": {{ tool_call.arguments | tojson }}}
+      </tool_call>{% endfor %}<|im_end|>
+      {% elif message.role == 'tool' %}<|im_start|>user
+      <tool_response>
+      {{ message.content }}
+      </tool_response><|im_end|>
+      {% endif %}
+      {%- endfor %}
+      {%- if add_generation_prompt %}<|im_start|>assistant
+      {% endif %}""";
+
   private static final int EMBEDDING = 64;
   private static final int LAYERS = 2;
   private static final int HEADS = 4;
@@ -81,6 +120,11 @@ public final class TinyGguf {
    *     named at load time, as the trained test models in {@code ../shared/models} do
    */
   public static Path write(Path dir, String fileName, boolean chatTemplate) {
+    return write(dir, fileName, chatTemplate ? CHATML : null, END_BIAS);
+  }
+
+  /** Writes the model with the given Jinja chat template. */
+  public static Path write(Path dir, String fileName, String chatTemplate) {
     return write(dir, fileName, chatTemplate, END_BIAS);
   }
 
@@ -89,7 +133,7 @@ public final class TinyGguf {
    * tests that need a stream to still be running when they act on it.
    */
   public static Path writeEndless(Path dir, String fileName) {
-    return write(dir, fileName, true, ENDLESS_BIAS);
+    return write(dir, fileName, CHATML, ENDLESS_BIAS);
   }
 
   /** Writes a GGUF header that names an architecture, and nothing else: for files a build cannot load. */
@@ -104,7 +148,7 @@ public final class TinyGguf {
     return file;
   }
 
-  private static Path write(Path dir, String fileName, boolean chatTemplate, float endBias) {
+  private static Path write(Path dir, String fileName, String chatTemplate, float endBias) {
     Path file = dir.resolve(fileName);
     Vocabulary vocabulary = vocabulary();
     GgufWriter gguf = new GgufWriter()
@@ -130,8 +174,8 @@ public final class TinyGguf {
         .uint32("tokenizer.ggml.eos_token_id", 2)
         .bool("tokenizer.ggml.add_bos_token", true)
         .bool("tokenizer.ggml.add_eos_token", false);
-    if (chatTemplate) {
-      gguf.string("tokenizer.chat_template", CHATML);
+    if (chatTemplate != null) {
+      gguf.string("tokenizer.chat_template", chatTemplate);
     }
     addTensors(gguf, vocabulary, endBias);
     try {

@@ -45,14 +45,24 @@ final class Generation {
     this.structured = structured;
   }
 
-  static Generation prepare(LlamaModel model, RunnerSpec spec, SchemaGrammars grammars, ChatRequest request) {
+  /**
+   * @param templateTools how the model writes calls when its template renders tools; empty when it
+   *     does not, and then tools are described by the system plan
+   */
+  static Generation prepare(LlamaModel model, RunnerSpec spec, SchemaGrammars grammars,
+                            Optional<ToolSyntax> templateTools, ChatRequest request) {
     refuseLogprobs(request);
-    Optional<ToolCalls> tools = ToolCalls.of(request);
+    // The auto plan leaves tools to a template that can carry them; no template carries a schema.
+    Optional<ToolSyntax> throughTemplate = "auto".equals(spec.structuredPlan()) ? templateTools : Optional.empty();
+    Optional<ToolCalls> tools = ToolCalls.of(request, throughTemplate.orElse(ToolSyntax.TAGGED));
     Optional<StructuredOutput> structured = tools.isPresent() ? Optional.empty()
         : StructuredOutput.of(request.responseFormat(), spec.structuredMode(), grammars);
     String plan = "off".equals(spec.structuredPlan()) ? null
-        : tools.map(ToolCalls::plan).orElse(structured.map(StructuredOutput::plan).orElse(null));
-    String prompt = PromptBuilder.build(model, request, plan);
+        : tools.isPresent() ? (throughTemplate.isPresent() ? null : tools.get().plan())
+        : structured.map(StructuredOutput::plan).orElse(null);
+    String prompt = throughTemplate.isPresent()
+        ? PromptBuilder.withTemplateTools(model, request, tools.map(ToolCalls::offered).orElse(List.of()), plan)
+        : PromptBuilder.asText(model, request, plan);
     int promptTokens = model.encode(prompt).length;
     int room = spec.contextSize() - promptTokens;
     if (room <= 0) {
@@ -121,7 +131,7 @@ final class Generation {
       text.append(output.text);
       if (!holding) {
         emit.accept(List.of(new ChatEvent.TextDelta(0, output.text)));
-      } else if (!tools.get().forced() && !ToolCalls.mightBeCall(text.toString())) {
+      } else if (!tools.get().forced() && !tools.get().mightBeCall(text.toString())) {
         holding = false;
         emit.accept(List.of(new ChatEvent.TextDelta(0, text.toString())));
       }

@@ -17,6 +17,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,15 +30,18 @@ final class LlamaVerticle extends ProviderVerticle {
 
   private final LlamaModel model;
   private final RunnerSpec spec;
+  private final Optional<ToolSyntax> templateTools;
   private WorkerExecutor slots;
   private SchemaGrammars grammars;
   private Context context;
   private int admitted;
 
-  LlamaVerticle(LlamaModel model, RunnerSpec spec) {
+  /** @param templateTools how the model writes tool calls when its template renders tools, else empty */
+  LlamaVerticle(LlamaModel model, RunnerSpec spec, Optional<ToolSyntax> templateTools) {
     super(Addresses.runnerName(spec.runnerId()));
     this.model = model;
     this.spec = spec;
+    this.templateTools = templateTools;
   }
 
   @Override
@@ -114,7 +118,7 @@ final class LlamaVerticle extends ProviderVerticle {
           + " requests generating and " + spec.maxQueue() + " waiting; retry shortly", null, "model_busy", "1")
           .exception();
     }
-    Generation generation = Generation.prepare(model, spec, grammars, request);
+    Generation generation = Generation.prepare(model, spec, grammars, templateTools, request);
     admitted++;
     call.onCancel(generation::cancel);
     return generation;

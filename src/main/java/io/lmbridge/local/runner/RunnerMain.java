@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -58,9 +59,37 @@ public final class RunnerMain {
       System.exit(3);
       return;
     }
-    vertx.deployVerticle(new LlamaVerticle(model, spec)).await();
+    Optional<ToolSyntax> templateTools = templateTools(model, spec);
+    vertx.deployVerticle(new LlamaVerticle(model, spec, templateTools)).await();
     tell(vertx, spec, new JsonObject().put("event", "ready").put("pid", ProcessHandle.current().pid())
-        .put("context_size", spec.contextSize()).put("slots", spec.slots()));
+        .put("context_size", spec.contextSize()).put("slots", spec.slots()).put("tools", tools(spec, templateTools)));
+  }
+
+  /**
+   * How the model writes tool calls, when its template renders tools; found once, by rendering a
+   * probe call through the template. Empty when the template does not, and then tools are described
+   * in a system message.
+   */
+  private static Optional<ToolSyntax> templateTools(LlamaModel model, RunnerSpec spec) {
+    if (!spec.jinja() || !spec.templateTools()) {
+      return Optional.empty();
+    }
+    Optional<ToolSyntax> syntax = ToolSyntax.of(model);
+    LOG.log(System.Logger.Level.INFO, syntax.map(found -> spec.model() + ": the template renders tools; calls open with '"
+        + found.opening() + "'").orElse(spec.model() + ": the template mentions tools but drops a call; tools go in"
+        + " a system message"));
+    return syntax;
+  }
+
+  /** How tools reach the model, for the model listing. */
+  private static JsonObject tools(RunnerSpec spec, Optional<ToolSyntax> templateTools) {
+    if ("off".equals(spec.structuredPlan())) {
+      return new JsonObject().put("via", "off");
+    }
+    if ("auto".equals(spec.structuredPlan()) && templateTools.isPresent()) {
+      return new JsonObject().put("via", "template").put("call_opening", templateTools.get().opening());
+    }
+    return new JsonObject().put("via", "system_message").put("call_opening", ToolSyntax.TAGGED.opening());
   }
 
   /** Each slot gets the whole configured context: llama.cpp divides the loaded context among slots. */

@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
  * @param clusterName    the gateway's Hazelcast cluster, and its member to join through
  * @param chatTemplate   a llama.cpp template name for models without one in their GGUF, or null
  * @param jinja          render the GGUF's own Jinja template (it has one)
+ * @param templateTools  that template renders tools, so with the {@code auto} plan they go through it
  */
 public record RunnerSpec(
     String runnerId,
@@ -23,6 +24,7 @@ public record RunnerSpec(
     int threads,
     String chatTemplate,
     boolean jinja,
+    boolean templateTools,
     boolean embedding,
     int topK,
     double topP,

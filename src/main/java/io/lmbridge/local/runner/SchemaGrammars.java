@@ -33,7 +33,8 @@ final class SchemaGrammars {
 
   /** The schema's complaints about {@code value}, or null when it matches. */
   static String mismatch(JsonObject schema, Object value) {
-    OutputUnit result = Validator.create(JsonSchema.of(schema), OPTIONS).validate(value);
+    // A copy: JsonSchema.of marks the object it is given with its base URI, and this one is the request's.
+    OutputUnit result = Validator.create(JsonSchema.of(schema.copy()), OPTIONS).validate(value);
     return result.getValid() ? null : String.valueOf(result.getErrors());
   }
 

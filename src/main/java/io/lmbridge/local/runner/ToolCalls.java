@@ -15,11 +15,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Tool calling for models that have no tool format the binding can parse. The model is told to
- * answer a call as {@code <tool_call>{"name": ..., "arguments": {...}}</tool_call>}. When the client
- * requires a call ({@code required} or a named function), decoding is constrained by a grammar built
- * from the tools' parameter schemas, so the arguments always match; with {@code auto}, the model may
- * answer in text, and a call it writes is recognised and checked after the fact.
+ * Tool calling for local models, whose binding parses no tool format. When the client requires a
+ * call ({@code required} or a named function), decoding is constrained by a grammar built from the
+ * tools' parameter schemas, so the arguments always match. With {@code auto}, the model may answer in
+ * text, and a call it writes is recognised in its {@link ToolSyntax} and checked after the fact. Models
+ * whose template cannot carry tools are told about them by {@link #plan}, and answer a call as
+ * {@code <tool_call>{"name": ..., "arguments": {...}}</tool_call>}.
  */
 final class ToolCalls {
 
@@ -28,14 +29,20 @@ final class ToolCalls {
 
   private final List<Tool> tools;
   private final boolean forced;
+  private final ToolSyntax syntax;
 
-  private ToolCalls(List<Tool> tools, boolean forced) {
+  private ToolCalls(List<Tool> tools, boolean forced, ToolSyntax syntax) {
     this.tools = tools;
     this.forced = forced;
+    this.syntax = syntax;
   }
 
-  /** The tools in play for this request, or empty when it has none or asks for none. */
-  static Optional<ToolCalls> of(ChatRequest request) {
+  /**
+   * The tools in play for this request, or empty when it has none or asks for none.
+   *
+   * @param syntax how the model writes a call it was not forced into
+   */
+  static Optional<ToolCalls> of(ChatRequest request, ToolSyntax syntax) {
     ToolChoice choice = request.toolChoice();
     if (request.tools().isEmpty() || choice != null && choice.mode() == ToolChoice.Mode.NONE) {
       return Optional.empty();
@@ -50,11 +57,16 @@ final class ToolCalls {
     }
     boolean forced = choice != null
         && (choice.mode() == ToolChoice.Mode.REQUIRED || choice.mode() == ToolChoice.Mode.FUNCTION);
-    return Optional.of(new ToolCalls(offered, forced));
+    return Optional.of(new ToolCalls(offered, forced, syntax));
   }
 
   boolean forced() {
     return forced;
+  }
+
+  /** The tools the model may call: all of the request's, or the one it names. */
+  List<Tool> offered() {
+    return tools;
   }
 
   /** The system text that tells the model which tools exist and how to call one. */
@@ -81,58 +93,48 @@ final class ToolCalls {
   }
 
   /**
-   * The calls in a finished answer: the whole text for a forced call, else {@code <tool_call>} blocks.
+   * The calls in a finished answer: the whole text for a forced call, else the calls it opens with.
    * Empty when the answer is text; a call naming an unknown tool, or whose arguments do not match the
    * tool's schema (a grammar bounds the text, not every rule of the schema), is not a call.
    */
   List<ToolCall> parse(String text) {
-    String trimmed = text.strip();
     if (forced) {
-      return call(trimmed).map(List::of).orElse(List.of());
-    }
-    if (!trimmed.startsWith(OPEN)) {
-      return List.of();
+      try {
+        JsonObject call = new JsonObject(text.strip());
+        return call(call.getValue("name"), call.getValue("arguments")).map(List::of).orElse(List.of());
+      } catch (DecodeException | ClassCastException notAnObject) {
+        return List.of();
+      }
     }
     List<ToolCall> calls = new ArrayList<>();
-    int from = 0;
-    while (true) {
-      int open = trimmed.indexOf(OPEN, from);
-      if (open < 0) {
-        break;
-      }
-      int close = trimmed.indexOf(CLOSE, open);
-      String body = trimmed.substring(open + OPEN.length(), close < 0 ? trimmed.length() : close);
-      call(body.strip()).ifPresent(calls::add);
-      if (close < 0) {
-        break;
-      }
-      from = close + CLOSE.length();
+    for (JsonObject written : syntax.calls(text)) {
+      call(written.getValue("name"), written.getValue("arguments")).ifPresent(calls::add);
     }
     return calls;
   }
 
   /** Whether a streamed answer that starts like this might still become a call, so it must not be shown yet. */
-  static boolean mightBeCall(String start) {
-    String trimmed = start.stripLeading();
-    return trimmed.length() < OPEN.length() ? OPEN.startsWith(trimmed) : trimmed.startsWith(OPEN);
+  boolean mightBeCall(String start) {
+    return syntax.mightBeCall(start);
   }
 
-  private Optional<ToolCall> call(String json) {
-    try {
-      JsonObject call = new JsonObject(json);
-      String name = call.getString("name");
-      Optional<Tool> tool = tools.stream().filter(offered -> offered.name().equals(name)).findFirst();
-      if (tool.isEmpty() || !(call.getValue("arguments") instanceof JsonObject arguments)
-          || SchemaGrammars.mismatch(parameters(tool.get()), arguments) != null) {
+  private Optional<ToolCall> call(Object name, Object arguments) {
+    if (arguments instanceof String written) {
+      try {
+        arguments = new JsonObject(written);
+      } catch (DecodeException | ClassCastException notAnObject) {
         return Optional.empty();
       }
-      return Optional.of(new ToolCall("call_" + Ids.next(), name, arguments.encode()));
-    } catch (DecodeException | ClassCastException e) {
+    }
+    Optional<Tool> tool = tools.stream().filter(offered -> offered.name().equals(name)).findFirst();
+    if (tool.isEmpty() || !(arguments instanceof JsonObject object)
+        || SchemaGrammars.mismatch(parameters(tool.get()), object) != null) {
       return Optional.empty();
     }
+    return Optional.of(new ToolCall("call_" + Ids.next(), tool.get().name(), object.encode()));
   }
 
-  private static JsonObject parameters(Tool tool) {
+  static JsonObject parameters(Tool tool) {
     return tool.parameters() != null ? tool.parameters() : new JsonObject().put("type", "object");
   }
 
