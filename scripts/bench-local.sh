@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tokens per second and time to first token of a local GGUF model: the same model, prompt, slots,
-# threads and token count driven directly through java-llama.cpp in one JVM, then through the
-# gateway (HTTP, SSE, event bus, runner process), at 1 and 4 concurrent streams. See docs/BENCHMARKS.md.
+# threads and token count driven directly through java-llama.cpp in one JVM (each stream reading on
+# its own, then taking turns as a runner's streams do), then through the gateway (HTTP, SSE, event
+# bus, runner process), at 1 and 4 concurrent streams. See docs/BENCHMARKS.md.
 #
 # Usage: scripts/bench-local.sh
 #   BENCH_TOKENS   tokens per stream (default 1024)
@@ -69,8 +70,9 @@ done
     "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $tokens tokens per stream, $runs runs" \
     "after a warmup, $slots slots, 1 thread."
   echo
-  echo "| Model | Streams | Direct tokens/s | Gateway tokens/s | Gateway / direct | Direct first token p50 (ms) | Gateway first token p50 (ms) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| Model | Streams | Direct tokens/s | Direct, turns, tokens/s | Gateway tokens/s | Gateway / direct | Gateway / direct, turns" \
+    "| Direct first token p50 (ms) | Direct, turns, first token p50 (ms) | Gateway first token p50 (ms) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 } > "$out/results.md"
 : > "$out/raw.txt"
 
@@ -82,17 +84,21 @@ for model in $models; do
   for streams in 1 4; do
     echo "$name, $streams streams" >&2
     direct=$(bench direct "$file" "$streams" "$tokens" "$runs" "$slots" "$context" | tee -a "$out/raw.txt" | grep '^median')
+    turns=$(bench direct "$file" "$streams" "$tokens" "$runs" "$slots" "$context" turns | tee -a "$out/raw.txt" \
+      | grep '^median')
     gateway=$(bench gateway "http://127.0.0.1:$port/v1/chat/completions" "lmbridge:$name" "$streams" "$tokens" "$runs" \
       | tee -a "$out/raw.txt" | grep '^median')
-    awk -v model="$name" -v streams="$streams" -v direct="$direct" -v gateway="$gateway" '
+    awk -v model="$name" -v streams="$streams" -v direct="$direct" -v turns="$turns" -v gateway="$gateway" '
       function parse(line, into,   fields, kv, i) {
         split(line, fields, " ")
         for (i in fields) { split(fields[i], kv, "="); into[kv[1]] = kv[2] }
       }
       BEGIN {
-        parse(direct, d); parse(gateway, g)
-        printf "| %s | %s | %.0f | %.0f | %.2f | %.2f | %.2f |\n", model, streams, d["tokens_per_s"], g["tokens_per_s"],
-          g["tokens_per_s"] / d["tokens_per_s"], d["first_token_ms_p50"], g["first_token_ms_p50"]
+        parse(direct, d); parse(turns, t); parse(gateway, g)
+        printf "| %s | %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", model, streams,
+          d["tokens_per_s"], t["tokens_per_s"], g["tokens_per_s"],
+          g["tokens_per_s"] / d["tokens_per_s"], g["tokens_per_s"] / t["tokens_per_s"],
+          d["first_token_ms_p50"], t["first_token_ms_p50"], g["first_token_ms_p50"]
       }' >> "$out/results.md"
   done
 done

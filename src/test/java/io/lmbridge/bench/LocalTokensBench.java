@@ -2,9 +2,11 @@ package io.lmbridge.bench;
 
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
+import io.lmbridge.local.runner.TokenTurns;
 import io.lmbridge.testkit.TinyGguf;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +34,9 @@ import java.util.concurrent.Future;
  * <p>Usage:
  * <ul>
  *   <li>{@code LocalTokensBench write DIR} writes the endless TinyGguf model to DIR;</li>
- *   <li>{@code LocalTokensBench direct MODEL_FILE CONCURRENCY TOKENS RUNS SLOTS CONTEXT};</li>
+ *   <li>{@code LocalTokensBench direct MODEL_FILE CONCURRENCY TOKENS RUNS SLOTS CONTEXT [turns]}: with
+ *   {@code turns}, streams take turns at reading tokens after their first, as a runner's do
+ *   ({@link TokenTurns}); without, each reads on its own, as the binding's documentation shows;</li>
  *   <li>{@code LocalTokensBench gateway URL MODEL_KEY CONCURRENCY TOKENS RUNS}.</li>
  * </ul>
  * Each run starts CONCURRENCY streams of up to TOKENS tokens at once; a run's rate is all tokens over
@@ -66,12 +70,15 @@ public final class LocalTokensBench {
         .setParallel(slots).setThreads(1).disableLog());
     String prompt = model.applyTemplate(new InferenceParameters("")
         .setMessages(null, List.of(new Pair<>("user", PROMPT))));
-    measure("direct", concurrency, runs, () -> {
+    TokenTurns turns = args.length > 7 && args[7].equals("turns") ? new TokenTurns() : null;
+    measure(turns == null ? "direct" : "direct-turns", concurrency, runs, () -> {
       long start = System.nanoTime();
       long first = 0;
       int count = 0;
-      for (LlamaOutput output : model.generate(new InferenceParameters(prompt).setNPredict(tokens)
-          .setCachePrompt(true))) {
+      LlamaIterator stream = model.generate(new InferenceParameters(prompt).setNPredict(tokens).setCachePrompt(true))
+          .iterator();
+      while (stream.hasNext()) {
+        LlamaOutput output = turns != null && count > 0 ? turns.next(stream) : stream.next();
         if (!output.text.isEmpty()) {
           if (count++ == 0) {
             first = System.nanoTime() - start;

@@ -27,7 +27,7 @@ import java.util.function.Consumer;
  */
 final class Generation {
 
-  private final LlamaModel model;
+  private final ServedModel served;
   private final InferenceParameters parameters;
   private final int promptTokens;
   private final int maxTokens;
@@ -35,9 +35,9 @@ final class Generation {
   private final Optional<StructuredOutput> structured;
   private volatile boolean cancelled;
 
-  private Generation(LlamaModel model, InferenceParameters parameters, int promptTokens, int maxTokens,
+  private Generation(ServedModel served, InferenceParameters parameters, int promptTokens, int maxTokens,
                      Optional<ToolCalls> tools, Optional<StructuredOutput> structured) {
-    this.model = model;
+    this.served = served;
     this.parameters = parameters;
     this.promptTokens = promptTokens;
     this.maxTokens = maxTokens;
@@ -45,15 +45,14 @@ final class Generation {
     this.structured = structured;
   }
 
-  /**
-   * @param templateTools how the model writes calls when its template renders tools; empty when it
-   *     does not, and then tools are described by the system plan
-   */
-  static Generation prepare(LlamaModel model, RunnerSpec spec, SchemaGrammars grammars,
-                            Optional<ToolSyntax> templateTools, ChatRequest request) {
+  static Generation prepare(ServedModel served, ChatRequest request) {
     refuseLogprobs(request);
+    LlamaModel model = served.model();
+    RunnerSpec spec = served.spec();
+    SchemaGrammars grammars = served.grammars();
     // The auto plan leaves tools to a template that can carry them; no template carries a schema.
-    Optional<ToolSyntax> throughTemplate = "auto".equals(spec.structuredPlan()) ? templateTools : Optional.empty();
+    Optional<ToolSyntax> throughTemplate = "auto".equals(spec.structuredPlan()) ? served.templateTools()
+        : Optional.empty();
     Optional<ToolCalls> tools = ToolCalls.of(request, throughTemplate.orElse(ToolSyntax.TAGGED));
     Optional<StructuredOutput> structured = tools.isPresent() ? Optional.empty()
         : StructuredOutput.of(request.responseFormat(), spec.structuredMode(), grammars);
@@ -97,7 +96,7 @@ final class Generation {
     if (grammar != null) {
       parameters.setGrammar(grammar);
     }
-    return new Generation(model, parameters, promptTokens, maxTokens, tools, structured);
+    return new Generation(served, parameters, promptTokens, maxTokens, tools, structured);
   }
 
   /** Asks the decoding loop to stop; it does between two tokens, which frees the slot at once. */
@@ -115,13 +114,15 @@ final class Generation {
     // inside a UTF-8 character may come out with the next one, so the count (and with it "length"
     // as the finish reason) can fall a token short on text outside ASCII.
     int empty = 0;
-    LlamaIterator tokens = model.generate(parameters).iterator();
+    LlamaIterator tokens = served.model().generate(parameters).iterator();
+    boolean started = false;
     while (tokens.hasNext()) {
       if (cancelled) {
         tokens.cancel();
         return;
       }
-      LlamaOutput output = tokens.next();
+      LlamaOutput output = started ? served.turns().next(tokens) : tokens.next();
+      started = true;
       if (output.text.isEmpty()) {
         empty++;
         continue;

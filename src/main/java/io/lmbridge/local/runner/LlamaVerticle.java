@@ -31,8 +31,8 @@ final class LlamaVerticle extends ProviderVerticle {
   private final LlamaModel model;
   private final RunnerSpec spec;
   private final Optional<ToolSyntax> templateTools;
+  private ServedModel served;
   private WorkerExecutor slots;
-  private SchemaGrammars grammars;
   private Context context;
   private int admitted;
 
@@ -47,7 +47,7 @@ final class LlamaVerticle extends ProviderVerticle {
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    grammars = new SchemaGrammars(vertx);
+    served = new ServedModel(model, spec, new SchemaGrammars(vertx), templateTools, new TokenTurns());
     // Generations are long by design: no blocked-thread warnings for them.
     slots = vertx.createSharedWorkerExecutor("llama-" + spec.runnerId(), spec.slots(), 1, TimeUnit.DAYS);
     if (!spec.embedding()) {
@@ -118,7 +118,7 @@ final class LlamaVerticle extends ProviderVerticle {
           + " requests generating and " + spec.maxQueue() + " waiting; retry shortly", null, "model_busy", "1")
           .exception();
     }
-    Generation generation = Generation.prepare(model, spec, grammars, templateTools, request);
+    Generation generation = Generation.prepare(served, request);
     admitted++;
     call.onCancel(generation::cancel);
     return generation;
