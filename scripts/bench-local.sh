@@ -81,6 +81,8 @@ for model in $models; do
   file="$work/models/$(basename "$model")"
   curl --noproxy '*' -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/llama/models/load" \
     -H 'Content-Type: application/json' -d "{\"model\": \"$name\"}"
+  # The gateway and the runner are fresh JVMs: unrecorded streams first, so the JIT has compiled their path.
+  bench gateway "http://127.0.0.1:$port/v1/chat/completions" "lmbridge:$name" 4 "$tokens" 2 > /dev/null
   for streams in 1 4; do
     echo "$name, $streams streams" >&2
     direct=$(bench direct "$file" "$streams" "$tokens" "$runs" "$slots" "$context" | tee -a "$out/raw.txt" | grep '^median')

@@ -11,6 +11,7 @@ import java.util.List;
  * @param slots           requests one model generates for at once (continuous batching)
  * @param maxQueue        requests waiting for a slot beyond which a model answers 429
  * @param maxLoaded       loaded models beyond which the least recently used is unloaded
+ * @param streamIntervalMillis at most one message per stream per this interval: faster tokens go out together
  * @param runnerJvmOptions options of each runner's JVM (heap, {@code -Dde.kherud.llama.lib.path=...})
  * @param chatTemplate    the template for models whose GGUF carries none (a llama.cpp name such as chatml)
  * @param structuredMode  strict, auto, prompt or off: how JSON output and tool calls are enforced
@@ -18,7 +19,8 @@ import java.util.List;
  * @param models          models declared explicitly, beside the files found in {@code modelDir}
  */
 public record LlamaConfig(boolean enabled, String modelDir, int gpuLayers, int threads, int topK, double topP,
-                          int contextSize, int slots, int maxQueue, int maxLoaded, List<String> runnerJvmOptions,
+                          int contextSize, int slots, int maxQueue, int maxLoaded, int streamIntervalMillis,
+                          List<String> runnerJvmOptions,
                           String chatTemplate, String structuredMode, String structuredPlan,
                           List<LocalModelConfig> models) {
 

@@ -204,6 +204,23 @@ class LocalModelsTest {
         .isEqualTo(new JsonObject().put("via", toolsVia).put("call_opening", "<tool_call>"));
   }
 
+  /** Tokens that go out together (llama.stream_interval_ms) are all there, in order. */
+  @Test
+  void aStreamCarriesTheSameTextAsTheWholeAnswer() {
+    ChatCompletionCreateParams request = ChatCompletionCreateParams.builder().model("lmbridge:endless")
+        .addUserMessage("Tell me a story").maxCompletionTokens(200).seed(7).build();
+    ChatCompletion whole = gateway.openAi().chat().completions().create(request);
+
+    List<String> pieces = new ArrayList<>();
+    try (StreamResponse<ChatCompletionChunk> stream = gateway.openAi().chat().completions().createStreaming(request)) {
+      stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().content()
+          .filter(text -> !text.isEmpty()).ifPresent(pieces::add)));
+    }
+
+    assertThat(whole.usage().get().completionTokens()).isGreaterThan(150);
+    assertThat(String.join("", pieces)).isEqualTo(whole.choices().get(0).message().content().orElseThrow());
+  }
+
   @Test
   void concurrentStreamsShareTheModel() {
     HttpClient client = vertx.createHttpClient();

@@ -96,17 +96,13 @@ final class LlamaVerticle extends ProviderVerticle {
   @Override
   protected Future<Void> stream(ChatRequest request, EventSink sink, CallContext call) {
     Generation generation = admit(request, call);
-    CoalescingSink events = new CoalescingSink(context, sink);
+    CoalescingSink events = new CoalescingSink(context, sink, spec.streamIntervalMillis());
     slots.executeBlocking(() -> {
       generation.run(events::add);
       return null;
     }, false).onComplete(done -> {
       admitted--;
-      if (done.failed()) {
-        sink.fail(ApiError.internal("local model: " + done.cause().getMessage()));
-      } else {
-        sink.end();
-      }
+      events.end(done.failed() ? ApiError.internal("local model: " + done.cause().getMessage()) : null);
     });
     return Future.succeededFuture();
   }

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
  * @param chatTemplate   a llama.cpp template name for models without one in their GGUF, or null
  * @param jinja          render the GGUF's own Jinja template (it has one)
  * @param templateTools  that template renders tools, so with the {@code auto} plan they go through it
+ * @param streamIntervalMillis at most one bus message per stream per this interval
  */
 public record RunnerSpec(
     String runnerId,
@@ -20,6 +21,7 @@ public record RunnerSpec(
     int contextSize,
     int slots,
     int maxQueue,
+    int streamIntervalMillis,
     int gpuLayers,
     int threads,
     String chatTemplate,
