@@ -3,7 +3,7 @@ package io.lmbridge.chat;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Random ids for calls, requests and the objects the gateway mints ({@code chatcmpl-…},
+ * Ids for calls, requests and the objects the gateway mints ({@code chatcmpl-…},
  * {@code resp_…}, {@code msg_…}). ThreadLocalRandom rather than {@code UUID.randomUUID()}, whose
  * shared SecureRandom would be a lock on every request.
  */
@@ -18,14 +18,27 @@ public final class Ids {
   public static String next() {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     char[] id = new char[24];
-    long high = random.nextLong();
-    int low = random.nextInt();
-    for (int i = 0; i < 16; i++) {
-      id[i] = HEX[(int) (high >>> (60 - 4 * i)) & 0xf];
-    }
-    for (int i = 0; i < 8; i++) {
-      id[16 + i] = HEX[(low >>> (28 - 4 * i)) & 0xf];
-    }
+    hex(random.nextLong(), id, 0, 16);
+    hex(random.nextInt(), id, 16, 8);
     return new String(id);
+  }
+
+  /**
+   * 24 hex digits: the millisecond clock (12 digits), then 48 random bits. Ids made later sort later,
+   * so an index on them (the request log's) grows at its end instead of touching a random page for
+   * every row.
+   */
+  public static String timeOrdered() {
+    char[] id = new char[24];
+    hex(System.currentTimeMillis(), id, 0, 12);
+    hex(ThreadLocalRandom.current().nextLong(), id, 12, 12);
+    return new String(id);
+  }
+
+  /** Writes the low {@code digits} hex digits of {@code value}, most significant first. */
+  private static void hex(long value, char[] into, int at, int digits) {
+    for (int i = 0; i < digits; i++) {
+      into[at + i] = HEX[(int) (value >>> (4 * (digits - 1 - i))) & 0xf];
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.lmbridge.bench;
 import io.lmbridge.bus.Addresses;
 import io.lmbridge.bus.BusCodec;
 import io.lmbridge.bus.ServiceActions;
+import io.lmbridge.chat.Ids;
 import io.lmbridge.config.ConfigLoader;
 import io.lmbridge.config.ConfigSources;
 import io.lmbridge.config.LiveConfig;
@@ -82,7 +83,7 @@ public final class RequestLogThroughput {
       int next = sent;
       if (sent < rows && stats.getInteger("rows_queued") < capacity - CHUNK) {
         for (int i = 0; i < CHUNK && next < rows; i++, next++) {
-          vertx.eventBus().send(Addresses.REQUEST_LOG, row(next, body));
+          vertx.eventBus().send(Addresses.REQUEST_LOG, row(body));
         }
       }
       int total = next;
@@ -95,8 +96,8 @@ public final class RequestLogThroughput {
         new DeliveryOptions().addHeader(ServiceActions.ACTION, ServiceActions.STATS)).map(Message::body);
   }
 
-  private static RequestLogRow row(int index, String body) {
-    return new RequestLogRow("bench-" + index, System.currentTimeMillis(), "/v1/chat/completions",
+  private static RequestLogRow row(String body) {
+    return new RequestLogRow(Ids.timeOrdered(), System.currentTimeMillis(), "/v1/chat/completions",
         "chat_completions", "openai", "openai:bench", false, 200, null, null, 51.2, null, 50.9, 11, 7, 3, false,
         null, body, body);
   }
