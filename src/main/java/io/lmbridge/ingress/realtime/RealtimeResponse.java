@@ -33,7 +33,8 @@ final class RealtimeResponse implements StreamListener {
   private static final ApiError CANCELLED = new ApiError(499, "client_error",
       "the client cancelled the response (response.cancel)", null, "response_cancelled", null);
 
-  final String id = "resp_" + Ids.next();
+  /** Also the response's request-log id, so ordered by time like the ingress's request ids. */
+  final String id = "resp_" + Ids.timeOrdered();
   private final SessionServices services;
   private final RealtimeDialect dialect;
   private final String conversationId;
