@@ -50,9 +50,8 @@ final class Generation {
     LlamaModel model = served.model();
     RunnerSpec spec = served.spec();
     SchemaGrammars grammars = served.grammars();
-    // The auto plan leaves tools to a template that can carry them; no template carries a schema.
-    Optional<ToolSyntax> throughTemplate = "auto".equals(spec.structuredPlan()) ? served.templateTools()
-        : Optional.empty();
+    // Tools may go through the template; no template carries a schema.
+    Optional<ToolSyntax> throughTemplate = served.templateTools();
     Optional<ToolCalls> tools = ToolCalls.of(request, throughTemplate.orElse(ToolSyntax.TAGGED));
     Optional<StructuredOutput> structured = tools.isPresent() ? Optional.empty()
         : StructuredOutput.of(request.responseFormat(), spec.structuredMode(), grammars);

@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,26 +27,23 @@ import java.util.concurrent.TimeUnit;
  */
 final class LlamaVerticle extends ProviderVerticle {
 
+  private final ServedModel served;
   private final LlamaModel model;
   private final RunnerSpec spec;
-  private final Optional<ToolSyntax> templateTools;
-  private ServedModel served;
   private WorkerExecutor slots;
   private Context context;
   private int admitted;
 
-  /** @param templateTools how the model writes tool calls when its template renders tools, else empty */
-  LlamaVerticle(LlamaModel model, RunnerSpec spec, Optional<ToolSyntax> templateTools) {
-    super(Addresses.runnerName(spec.runnerId()));
-    this.model = model;
-    this.spec = spec;
-    this.templateTools = templateTools;
+  LlamaVerticle(ServedModel served) {
+    super(Addresses.runnerName(served.spec().runnerId()));
+    this.served = served;
+    this.model = served.model();
+    this.spec = served.spec();
   }
 
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    served = new ServedModel(model, spec, new SchemaGrammars(vertx), templateTools, new TokenTurns());
     // Generations are long by design: no blocked-thread warnings for them.
     slots = vertx.createSharedWorkerExecutor("llama-" + spec.runnerId(), spec.slots(), 1, TimeUnit.DAYS);
     if (!spec.embedding()) {

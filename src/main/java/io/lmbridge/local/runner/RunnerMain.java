@@ -60,18 +60,19 @@ public final class RunnerMain {
       return;
     }
     Optional<ToolSyntax> templateTools = templateTools(model, spec);
-    vertx.deployVerticle(new LlamaVerticle(model, spec, templateTools)).await();
+    ServedModel served = new ServedModel(model, spec, new SchemaGrammars(vertx), templateTools, new TokenTurns());
+    vertx.deployVerticle(new LlamaVerticle(served)).await();
     tell(vertx, spec, new JsonObject().put("event", "ready").put("pid", ProcessHandle.current().pid())
         .put("context_size", spec.contextSize()).put("slots", spec.slots()).put("tools", tools(spec, templateTools)));
   }
 
   /**
-   * How the model writes tool calls, when its template renders tools; found once, by rendering a
-   * probe call through the template. Empty when the template does not, and then tools are described
-   * in a system message.
+   * With the {@code auto} plan and a template that renders tools, how the model writes a call:
+   * found once, by rendering a probe call through the template. Empty otherwise, and then tools are
+   * described in a system message (or, with the {@code off} plan, not at all).
    */
   private static Optional<ToolSyntax> templateTools(LlamaModel model, RunnerSpec spec) {
-    if (!spec.jinja() || !spec.templateTools()) {
+    if (!"auto".equals(spec.structuredPlan()) || !spec.jinja() || !spec.templateTools()) {
       return Optional.empty();
     }
     Optional<ToolSyntax> syntax = ToolSyntax.of(model);
@@ -86,7 +87,7 @@ public final class RunnerMain {
     if ("off".equals(spec.structuredPlan())) {
       return new JsonObject().put("via", "off");
     }
-    if ("auto".equals(spec.structuredPlan()) && templateTools.isPresent()) {
+    if (templateTools.isPresent()) {
       return new JsonObject().put("via", "template").put("call_opening", templateTools.get().opening());
     }
     return new JsonObject().put("via", "system_message").put("call_opening", ToolSyntax.TAGGED.opening());
