@@ -1,7 +1,6 @@
 package io.lmbridge.ingress;
 
 import io.lmbridge.chat.ChatEvent;
-import io.lmbridge.chat.ChatEventMerger;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -58,7 +57,7 @@ final class SseStream {
     }
     begin();
     failed |= events.stream().anyMatch(ChatEvent.Failure.class::isInstance);
-    write(renderer.render(ChatEventMerger.merge(events)));
+    write(renderer.render(events));
   }
 
   void end() {

@@ -88,6 +88,24 @@ class RealtimeLocalModelTest {
     }
   }
 
+  /** Tokens that reach the gateway together (llama.stream_interval_ms) go out as one delta event, not one per token. */
+  @Test
+  void aFastModelsTokensArriveAsFewerLargerDeltas() {
+    try (RawRealtimeClient client = open("lmbridge:endless")) {
+      client.send(createItem(userMessage("Tell me a story")));
+      client.send(event("response.create").put("response", new JsonObject().put("max_output_tokens", 200)));
+      List<JsonObject> events = client.until("response.done");
+
+      JsonObject response = events.get(events.size() - 1).getJsonObject("response");
+      int tokens = response.getJsonObject("usage").getInteger("output_tokens");
+      long deltas = types(events).stream().filter("response.output_text.delta"::equals).count();
+      assertThat(tokens).isGreaterThan(150);
+      assertThat(deltas).isLessThan(tokens / 2);
+      assertThat(joined(events, "response.output_text.delta")).isEqualTo(response.getJsonArray("output")
+          .getJsonObject(0).getJsonArray("content").getJsonObject(0).getString("text"));
+    }
+  }
+
   @Test
   void responseCancelFreesTheRunnersOnlySlot() {
     try (RawRealtimeClient client = openGenerating()) {
