@@ -42,19 +42,7 @@ final class PromptBuilder {
 
   /** @param plan system text describing the expected JSON or the tools, or null */
   static String asText(LlamaModel model, ChatRequest request, String plan) {
-    JsonArray turns = new JsonArray();
-    List<String> system = new ArrayList<>();
-    for (int i = 0; i < request.messages().size(); i++) {
-      Message message = request.messages().get(i);
-      refuseImages(message, i);
-      switch (message.role()) {
-        case SYSTEM, DEVELOPER -> system.add(message.text());
-        case USER -> append(turns, "user", message.text());
-        case ASSISTANT -> append(turns, "assistant", assistantText(message));
-        case TOOL -> append(turns, "user", ToolCalls.resultText(message.toolCallId(), message.text()));
-      }
-    }
-    return render(model, withSystem(system, plan, turns), null, true);
+    return build(model, request, plan, null);
   }
 
   /**
@@ -62,6 +50,12 @@ final class PromptBuilder {
    * @param plan  system text describing the expected JSON, or null
    */
   static String withTemplateTools(LlamaModel model, ChatRequest request, List<Tool> tools, String plan) {
+    return build(model, request, plan, tools);
+  }
+
+  /** @param templateTools null to write calls and results as text, else the tools for the template */
+  private static String build(LlamaModel model, ChatRequest request, String plan, List<Tool> templateTools) {
+    boolean asText = templateTools == null;
     JsonArray turns = new JsonArray();
     List<String> system = new ArrayList<>();
     for (int i = 0; i < request.messages().size(); i++) {
@@ -70,20 +64,34 @@ final class PromptBuilder {
       switch (message.role()) {
         case SYSTEM, DEVELOPER -> system.add(message.text());
         case USER -> append(turns, "user", message.text());
-        case ASSISTANT -> turns.add(assistantTurn(message));
-        case TOOL -> turns.add(new JsonObject().put("role", "tool").put("tool_call_id", message.toolCallId())
-            .put("content", message.text()));
+        case ASSISTANT -> {
+          if (asText) {
+            append(turns, "assistant", assistantText(message));
+          } else {
+            turns.add(assistantTurn(message));
+          }
+        }
+        case TOOL -> {
+          if (asText) {
+            append(turns, "user", ToolCalls.resultText(message.toolCallId(), message.text()));
+          } else {
+            turns.add(new JsonObject().put("role", "tool").put("tool_call_id", message.toolCallId())
+                .put("content", message.text()));
+          }
+        }
       }
     }
-    JsonArray described = null;
-    if (!tools.isEmpty()) {
-      described = new JsonArray();
-      for (Tool tool : tools) {
-        described.add(new JsonObject().put("type", "function").put("function", new JsonObject()
-            .put("name", tool.name()).put("description", tool.description()).put("parameters", ToolCalls.parameters(tool))));
-      }
+    return render(model, withSystem(system, plan, turns), asText || templateTools.isEmpty() ? null
+        : described(templateTools), true);
+  }
+
+  private static JsonArray described(List<Tool> tools) {
+    JsonArray described = new JsonArray();
+    for (Tool tool : tools) {
+      described.add(new JsonObject().put("type", "function").put("function", new JsonObject()
+          .put("name", tool.name()).put("description", tool.description()).put("parameters", ToolCalls.parameters(tool))));
     }
-    return render(model, withSystem(system, plan, turns), described, true);
+    return described;
   }
 
   /**
