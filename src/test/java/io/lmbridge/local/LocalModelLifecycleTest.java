@@ -40,9 +40,8 @@ class LocalModelLifecycleTest {
     TinyGguf.write(models, "second.gguf");
     Files.writeString(models.resolve("broken.gguf"), "this is not a model");
     TinyGguf.writeArchitectureOnly(models, "Qwen3-14B-Q8_0.gguf", "qwen3");
-    gateway = TestGateway.start(new JsonObject().put("llama", new JsonObject()
-        .put("model_dir", models.toString()).put("context_size", 8192).put("slots", 1).put("max_queue", 0).put("threads", 1)
-        .put("max_loaded", 1)), "");
+    gateway = TestGateway.withLocalModels(models, new JsonObject().put("context_size", 8192).put("slots", 1)
+        .put("max_queue", 0).put("max_loaded", 1));
     http = new Http(vertx, gateway.port());
   }
 

@@ -71,11 +71,10 @@ class LocalModelsTest {
     TinyGguf.write(models, "Tiny-Chat-Q8_0.gguf");
     TinyGguf.writeEndless(models, "endless.gguf");
     TinyGguf.write(models, "Tiny-Tools-Q8_0.gguf", TinyGguf.TOOLS_TEMPLATE);
-    gateway = TestGateway.start(new JsonObject().put("llama", new JsonObject()
-        .put("model_dir", models.toString()).put("context_size", 1024).put("slots", 4).put("threads", 1).put("max_loaded", 4)
-        .put("structured_mode", "strict")
+    gateway = TestGateway.withLocalModels(models, new JsonObject().put("context_size", 1024).put("slots", 4)
+        .put("max_loaded", 4).put("structured_mode", "strict")
         .put("models", new JsonArray().add(new JsonObject().put("name", "tiny-embed")
-            .put("path", "Tiny-Chat-Q8_0.gguf").put("embedding", true)))), "");
+            .put("path", "Tiny-Chat-Q8_0.gguf").put("embedding", true))));
     http = new Http(vertx, gateway.port());
   }
 

@@ -85,6 +85,14 @@ public final class TestGateway implements AutoCloseable {
     return start(json, "OPENAI_API_KEY=" + GatewayFixture.KEY + "\n");
   }
 
+  /**
+   * A gateway serving the GGUF files in {@code models} as local models, with these {@code llama}
+   * settings; each runner decodes on one thread, since the suite shares two cores.
+   */
+  public static TestGateway withLocalModels(Path models, JsonObject llama) {
+    return start(new JsonObject().put("llama", llama.copy().put("model_dir", models.toString()).put("threads", 1)), "");
+  }
+
   public Node node() {
     return node;
   }

@@ -47,9 +47,8 @@ class RealtimeLocalModelTest {
     TinyGguf.write(models, "Tiny-Chat-Q8_0.gguf");
     TinyGguf.writeEndless(models, "Endless-Q8_0.gguf");
     // One slot and no queue: while a response holds the slot, any other request is refused with 429.
-    gateway = TestGateway.start(new JsonObject().put("llama", new JsonObject()
-        .put("model_dir", models.toString()).put("context_size", 32_768).put("slots", 1).put("max_queue", 0)
-        .put("threads", 1)), "");
+    gateway = TestGateway.withLocalModels(models, new JsonObject().put("context_size", 32_768).put("slots", 1)
+        .put("max_queue", 0));
     http = new Http(vertx, gateway.port());
   }
 
