@@ -47,8 +47,9 @@ class RealtimeLocalModelTest {
     TinyGguf.write(models, "Tiny-Chat-Q8_0.gguf");
     TinyGguf.writeEndless(models, "Endless-Q8_0.gguf");
     // One slot and no queue: while a response holds the slot, any other request is refused with 429.
+    // A stream interval well above the test model's time per token, even on a slow machine.
     gateway = TestGateway.withLocalModels(models, new JsonObject().put("context_size", 32_768).put("slots", 1)
-        .put("max_queue", 0));
+        .put("max_queue", 0).put("stream_interval_ms", 50));
     http = new Http(vertx, gateway.port());
   }
 
@@ -87,7 +88,7 @@ class RealtimeLocalModelTest {
     }
   }
 
-  /** Tokens that reach the gateway together (llama.stream_interval_ms) go out as one delta event, not one per token. */
+  /** Tokens that reach the gateway together (within llama.stream_interval_ms) go out as one delta event, not one per token. */
   @Test
   void aFastModelsTokensArriveAsFewerLargerDeltas() {
     try (RawRealtimeClient client = open("lmbridge:endless")) {
