@@ -5,12 +5,10 @@ import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.RateLimitException;
-import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
@@ -26,6 +24,7 @@ import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.OpenAiUpstream;
 import io.lmbridge.testkit.OpenAiUpstream.Reply;
 import io.lmbridge.testkit.GatewayFixture;
+import io.lmbridge.testkit.SdkStream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -93,29 +92,17 @@ class OpenAiSdkTest {
   @Test
   void chatStreamWithUsage() {
     upstream.reply(Reply.text("one two three four"));
-    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
-    List<String> deltas = new ArrayList<>();
-    ChatCompletionChunk[] usageChunk = new ChatCompletionChunk[1];
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-        ChatCompletionCreateParams.builder()
-            .model("openai:gpt-4o-mini")
-            .addUserMessage("count")
-            .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
-            .build())) {
-      stream.stream().forEach(chunk -> {
-        accumulator.accumulate(chunk);
-        chunk.choices().forEach(choice -> choice.delta().content().filter(s -> !s.isEmpty()).ifPresent(deltas::add));
-        if (chunk.usage().isPresent()) {
-          usageChunk[0] = chunk;
-        }
-      });
-    }
-    assertThat(deltas).containsExactly("one ", "two ", "three ", "four");
-    ChatCompletion whole = accumulator.chatCompletion();
+    SdkStream stream = SdkStream.read(client, ChatCompletionCreateParams.builder()
+        .model("openai:gpt-4o-mini")
+        .addUserMessage("count")
+        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
+        .build());
+    assertThat(stream.deltas()).containsExactly("one ", "two ", "three ", "four");
+    ChatCompletion whole = stream.completion();
     assertThat(whole.choices().get(0).message().content()).contains("one two three four");
     assertThat(whole.choices().get(0).finishReason()).isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
-    assertThat(usageChunk[0].choices()).isEmpty();
-    assertThat(usageChunk[0].usage().orElseThrow().totalTokens()).isEqualTo(18);
+    assertThat(stream.usageChunk().choices()).isEmpty();
+    assertThat(stream.usageChunk().usage().orElseThrow().totalTokens()).isEqualTo(18);
     assertThat(upstream.last().body().getBoolean("stream")).isTrue();
   }
 
@@ -158,13 +145,9 @@ class OpenAiSdkTest {
   @Test
   void streamedToolCallArrivesInFragments() {
     upstream.reply(Reply.toolCall("get_weather", "{\"city\":\"Reykjavik\"}"));
-    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-        ChatCompletionCreateParams.builder().model("openai:gpt-4o").addUserMessage("weather?")
-            .addFunctionTool(FunctionDefinition.builder().name("get_weather").build()).build())) {
-      stream.stream().forEach(accumulator::accumulate);
-    }
-    ChatCompletion whole = accumulator.chatCompletion();
+    ChatCompletion whole = SdkStream.read(client, ChatCompletionCreateParams.builder().model("openai:gpt-4o")
+        .addUserMessage("weather?").addFunctionTool(FunctionDefinition.builder().name("get_weather").build()).build())
+        .completion();
     ChatCompletionMessageFunctionToolCall call = whole.choices().get(0).message().toolCalls().orElseThrow().get(0)
         .asFunction();
     assertThat(call.function().arguments()).isEqualTo("{\"city\":\"Reykjavik\"}");

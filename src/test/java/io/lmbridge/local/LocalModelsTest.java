@@ -2,13 +2,11 @@ package io.lmbridge.local;
 
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
-import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessageToolCall;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
@@ -20,6 +18,7 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.Http;
+import io.lmbridge.testkit.SdkStream;
 import io.lmbridge.testkit.TestGateway;
 import io.lmbridge.testkit.TinyGguf;
 import io.vertx.core.Future;
@@ -129,21 +128,13 @@ class LocalModelsTest {
 
   @Test
   void streamsThroughTheSdkWithUsageInTheLastChunk() {
-    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
-    List<ChatCompletionChunk> chunks = new ArrayList<>();
-    try (StreamResponse<ChatCompletionChunk> stream = gateway.openAi().chat().completions().createStreaming(
-        ChatCompletionCreateParams.builder().model("lmbridge:endless").addUserMessage("Hello")
-            .maxCompletionTokens(10).streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
-            .build())) {
-      stream.stream().forEach(chunk -> {
-        chunks.add(chunk);
-        accumulator.accumulate(chunk);
-      });
-    }
+    SdkStream stream = SdkStream.read(gateway.openAi(), ChatCompletionCreateParams.builder().model("lmbridge:endless")
+        .addUserMessage("Hello").maxCompletionTokens(10)
+        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
     // The binding hides token counts: a token split inside a UTF-8 character may be missed (Generation).
-    assertThat(chunks.get(chunks.size() - 1).usage().get().completionTokens()).isBetween(1L, 10L);
-    assertThat(chunks.size()).isGreaterThanOrEqualTo(4);
-    assertThat(accumulator.chatCompletion().choices().get(0).message().content().orElseThrow()).isNotEmpty();
+    assertThat(stream.last().usage().get().completionTokens()).isBetween(1L, 10L);
+    assertThat(stream.chunks().size()).isGreaterThanOrEqualTo(4);
+    assertThat(stream.completion().choices().get(0).message().content().orElseThrow()).isNotEmpty();
   }
 
   @Test
@@ -210,11 +201,7 @@ class LocalModelsTest {
         .addUserMessage("Tell me a story").maxCompletionTokens(200).seed(7).build();
     ChatCompletion whole = gateway.openAi().chat().completions().create(request);
 
-    List<String> pieces = new ArrayList<>();
-    try (StreamResponse<ChatCompletionChunk> stream = gateway.openAi().chat().completions().createStreaming(request)) {
-      stream.stream().forEach(chunk -> chunk.choices().forEach(choice -> choice.delta().content()
-          .filter(text -> !text.isEmpty()).ifPresent(pieces::add)));
-    }
+    List<String> pieces = SdkStream.read(gateway.openAi(), request).deltas();
 
     assertThat(whole.usage().get().completionTokens()).isGreaterThan(150);
     assertThat(String.join("", pieces)).isEqualTo(whole.choices().get(0).message().content().orElseThrow());

@@ -2,7 +2,6 @@ package io.lmbridge.provider.gemini;
 
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
-import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
@@ -24,13 +23,13 @@ import io.lmbridge.testkit.GeminiUpstream;
 import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.ImageServer;
 import io.lmbridge.testkit.ProviderGatewayTest;
+import io.lmbridge.testkit.SdkStream;
 import io.lmbridge.testkit.UpstreamReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -92,22 +91,12 @@ class GeminiAdapterTest extends ProviderGatewayTest<GeminiUpstream> {
   @Test
   void streamDeliversWordsInOrderAndUsageInTheLastChunk() {
     upstream.reply(UpstreamReply.text("one two three four"));
-    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
-    List<String> deltas = new ArrayList<>();
-    List<ChatCompletionChunk> chunks = new ArrayList<>();
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-        ChatCompletionCreateParams.builder().model("google:gemini-2.5-flash").addUserMessage("count")
-            .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-      stream.stream().forEach(chunk -> {
-        chunks.add(chunk);
-        accumulator.accumulate(chunk);
-        chunk.choices().forEach(choice -> choice.delta().content().filter(s -> !s.isEmpty()).ifPresent(deltas::add));
-      });
-    }
-    assertThat(deltas).containsExactly("one ", "two ", "three ", "four");
-    assertThat(accumulator.chatCompletion().choices().get(0).finishReason())
+    SdkStream stream = SdkStream.read(client, ChatCompletionCreateParams.builder().model("google:gemini-2.5-flash")
+        .addUserMessage("count").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
+    assertThat(stream.deltas()).containsExactly("one ", "two ", "three ", "four");
+    assertThat(stream.completion().choices().get(0).finishReason())
         .isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
-    ChatCompletionChunk last = chunks.get(chunks.size() - 1);
+    ChatCompletionChunk last = stream.last();
     assertThat(last.usage().orElseThrow().completionTokens()).isEqualTo(4);
     assertThat(last.usage().orElseThrow().totalTokens()).isEqualTo(25);
     assertThat(upstream.last().path()).isEqualTo("/v1beta/models/gemini-2.5-flash:streamGenerateContent");

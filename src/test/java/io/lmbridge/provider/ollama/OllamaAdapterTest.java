@@ -2,12 +2,10 @@ package io.lmbridge.provider.ollama;
 
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
-import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionMessage;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
@@ -21,13 +19,13 @@ import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.ImageServer;
 import io.lmbridge.testkit.OllamaUpstream;
 import io.lmbridge.testkit.ProviderGatewayTest;
+import io.lmbridge.testkit.SdkStream;
 import io.lmbridge.testkit.UpstreamReply;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -87,22 +85,12 @@ class OllamaAdapterTest extends ProviderGatewayTest<OllamaUpstream> {
   @Test
   void ndjsonStreamDeliversWordsInOrderAndUsageInTheLastChunk() {
     upstream.reply(UpstreamReply.text("one two three four"));
-    ChatCompletionAccumulator accumulator = ChatCompletionAccumulator.create();
-    List<String> deltas = new ArrayList<>();
-    List<ChatCompletionChunk> chunks = new ArrayList<>();
-    try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-        ChatCompletionCreateParams.builder().model("ollama:phi4").addUserMessage("count")
-            .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
-      stream.stream().forEach(chunk -> {
-        chunks.add(chunk);
-        accumulator.accumulate(chunk);
-        chunk.choices().forEach(choice -> choice.delta().content().filter(s -> !s.isEmpty()).ifPresent(deltas::add));
-      });
-    }
-    assertThat(deltas).containsExactly("one ", "two ", "three ", "four");
-    assertThat(accumulator.chatCompletion().choices().get(0).finishReason())
+    SdkStream stream = SdkStream.read(client, ChatCompletionCreateParams.builder().model("ollama:phi4")
+        .addUserMessage("count").streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
+    assertThat(stream.deltas()).containsExactly("one ", "two ", "three ", "four");
+    assertThat(stream.completion().choices().get(0).finishReason())
         .isEqualTo(ChatCompletion.Choice.FinishReason.STOP);
-    assertThat(chunks.get(chunks.size() - 1).usage().orElseThrow().totalTokens()).isEqualTo(35);
+    assertThat(stream.last().usage().orElseThrow().totalTokens()).isEqualTo(35);
     assertThat(upstream.last().body().getBoolean("stream")).isTrue();
   }
 
