@@ -1,13 +1,12 @@
 package io.lmbridge.cache;
 
-import com.openai.core.http.StreamResponse;
+import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
-import com.openai.models.responses.ResponseStreamEvent;
-import com.openai.helpers.ResponseAccumulator;
 import io.lmbridge.testkit.GatewayFixture;
 import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.OpenAiUpstream;
 import io.lmbridge.testkit.OpenAiUpstream.Reply;
+import io.lmbridge.testkit.SdkResponseStream;
 import io.lmbridge.testkit.TestGateway;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -111,12 +110,9 @@ class CacheTest {
   void aPlainAnswerServesALaterStreamInAnotherDialect() {
     String prompt = unique();
     http.post("/v1/chat/completions", chat(prompt, false));
-    ResponseAccumulator accumulator = ResponseAccumulator.create();
-    try (StreamResponse<ResponseStreamEvent> stream = fixture.gateway().openAi().responses().createStreaming(
-        ResponseCreateParams.builder().model("openai:gpt-4o").input(prompt).build())) {
-      stream.stream().forEach(accumulator::accumulate);
-    }
-    assertThat(accumulator.response().output().get(0).asMessage().content().get(0).asOutputText().text())
+    Response streamed = SdkResponseStream.read(fixture.gateway().openAi(),
+        ResponseCreateParams.builder().model("openai:gpt-4o").input(prompt).build());
+    assertThat(streamed.output().get(0).asMessage().content().get(0).asOutputText().text())
         .isEqualTo("cached words here");
     assertThat(upstream.received()).hasSize(1);
   }

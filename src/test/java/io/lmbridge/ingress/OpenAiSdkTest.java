@@ -2,10 +2,8 @@ package io.lmbridge.ingress;
 
 import com.openai.client.OpenAIClient;
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
 import com.openai.errors.NotFoundException;
 import com.openai.errors.RateLimitException;
-import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -20,10 +18,10 @@ import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
-import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.OpenAiUpstream;
 import io.lmbridge.testkit.OpenAiUpstream.Reply;
 import io.lmbridge.testkit.GatewayFixture;
+import io.lmbridge.testkit.SdkResponseStream;
 import io.lmbridge.testkit.SdkStream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -180,17 +177,8 @@ class OpenAiSdkTest {
   @Test
   void responsesStreamIsAcceptedByTheSdkAccumulator() {
     upstream.reply(Reply.text("streamed words here").withReasoning("thinking first"));
-    ResponseAccumulator accumulator = ResponseAccumulator.create();
-    List<String> types = new ArrayList<>();
-    try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams.builder()
-        .model("openai:gpt-4o").input("stream please").build())) {
-      stream.stream().forEach(event -> {
-        event.validate();
-        accumulator.accumulate(event);
-        types.add(event._json().map(Object::toString).orElse("?"));
-      });
-    }
-    Response response = accumulator.response();
+    Response response = SdkResponseStream.read(client, ResponseCreateParams.builder().model("openai:gpt-4o")
+        .input("stream please").build());
     response.validate();
     assertThat(response.output()).hasSize(2);
     assertThat(response.output().get(0).isReasoning()).isTrue();
@@ -205,15 +193,8 @@ class OpenAiSdkTest {
     FunctionTool lookup = FunctionTool.builder().name("lookup").strict(false)
         .parameters(FunctionTool.Parameters.builder().putAdditionalProperty("type", JsonValue.from("object")).build())
         .build();
-    ResponseAccumulator accumulator = ResponseAccumulator.create();
-    try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams.builder()
-        .model("openai:gpt-4o").input("find vertx").addTool(lookup).build())) {
-      stream.stream().forEach(event -> {
-        event.validate();
-        accumulator.accumulate(event);
-      });
-    }
-    ResponseFunctionToolCall call = accumulator.response().output().get(0).asFunctionCall();
+    ResponseFunctionToolCall call = SdkResponseStream.read(client, ResponseCreateParams.builder()
+        .model("openai:gpt-4o").input("find vertx").addTool(lookup).build()).output().get(0).asFunctionCall();
     assertThat(call.name()).isEqualTo("lookup");
     assertThat(call.arguments()).isEqualTo("{\"q\":\"vertx\"}");
     assertThat(call.callId()).isEqualTo("call_1");

@@ -1,8 +1,6 @@
 package io.lmbridge.local;
 
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
-import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
@@ -15,9 +13,10 @@ import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
-import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.Http;
+import io.lmbridge.testkit.SdkResponseStream;
 import io.lmbridge.testkit.SdkStream;
 import io.lmbridge.testkit.TestGateway;
 import io.lmbridge.testkit.TinyGguf;
@@ -139,13 +138,9 @@ class LocalModelsTest {
 
   @Test
   void theResponsesApiStreamsFromALocalModel() {
-    ResponseAccumulator accumulator = ResponseAccumulator.create();
-    try (StreamResponse<ResponseStreamEvent> stream = gateway.openAi().responses().createStreaming(
-        ResponseCreateParams.builder().model("lmbridge:tiny-chat").input("Once upon a time").maxOutputTokens(16)
-            .build())) {
-      stream.stream().forEach(accumulator::accumulate);
-    }
-    assertThat(accumulator.response().usage().get().outputTokens()).isPositive();
+    Response response = SdkResponseStream.read(gateway.openAi(),
+        ResponseCreateParams.builder().model("lmbridge:tiny-chat").input("Once upon a time").maxOutputTokens(16).build());
+    assertThat(response.usage().get().outputTokens()).isPositive();
   }
 
   @Test

@@ -1,8 +1,6 @@
 package io.lmbridge.provider.anthropic;
 
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
-import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.responses.EasyInputMessage;
 import com.openai.models.responses.FunctionTool;
 import com.openai.models.responses.Response;
@@ -10,9 +8,9 @@ import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseFunctionToolCall;
 import com.openai.models.responses.ResponseInputItem;
 import com.openai.models.responses.ResponseReasoningItem;
-import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.AnthropicUpstream.Reply;
 import io.lmbridge.testkit.Http;
+import io.lmbridge.testkit.SdkResponseStream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -49,17 +47,10 @@ class AnthropicResponsesTest extends AnthropicGatewayTest {
     FunctionTool lookup = FunctionTool.builder().name("lookup").strict(false)
         .parameters(FunctionTool.Parameters.builder().putAdditionalProperty("type", JsonValue.from("object")).build())
         .build();
-    ResponseAccumulator accumulator = ResponseAccumulator.create();
-    try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams.builder()
+    Response response = SdkResponseStream.read(client, ResponseCreateParams.builder()
         .model("anthropic:claude-sonnet-4-5").input("find vertx").addTool(lookup)
         .reasoning(com.openai.models.Reasoning.builder().effort(com.openai.models.ReasoningEffort.MEDIUM).build())
-        .build())) {
-      stream.stream().forEach(event -> {
-        event.validate();
-        accumulator.accumulate(event);
-      });
-    }
-    Response response = accumulator.response();
+        .build());
     response.validate();
     assertThat(upstream.last().body().getJsonObject("thinking").getInteger("budget_tokens")).isEqualTo(8192);
     ResponseReasoningItem reasoning = response.output().get(0).asReasoning();

@@ -1,8 +1,6 @@
 package io.lmbridge.provider.gemini;
 
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
-import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.ResponseFormatJsonSchema;
@@ -18,11 +16,11 @@ import com.openai.models.chat.completions.ChatCompletionToolChoiceOption;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
-import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.GeminiUpstream;
 import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.ImageServer;
 import io.lmbridge.testkit.ProviderGatewayTest;
+import io.lmbridge.testkit.SdkResponseStream;
 import io.lmbridge.testkit.SdkStream;
 import io.lmbridge.testkit.UpstreamReply;
 import io.vertx.core.Vertx;
@@ -325,15 +323,8 @@ class GeminiAdapterTest extends ProviderGatewayTest<GeminiUpstream> {
   @Test
   void responsesStreamIsAcceptedByTheSdk() {
     upstream.reply(UpstreamReply.text("streamed words here").withReasoning("thinking first"));
-    ResponseAccumulator accumulator = ResponseAccumulator.create();
-    try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams.builder()
-        .model("google:gemini-2.5-flash").input("stream please").build())) {
-      stream.stream().forEach(event -> {
-        event.validate();
-        accumulator.accumulate(event);
-      });
-    }
-    Response response = accumulator.response();
+    Response response = SdkResponseStream.read(client, ResponseCreateParams.builder().model("google:gemini-2.5-flash")
+        .input("stream please").build());
     response.validate();
     assertThat(response.output().get(0).isReasoning()).isTrue();
     assertThat(response.output().get(1).asMessage().content().get(0).asOutputText().text())

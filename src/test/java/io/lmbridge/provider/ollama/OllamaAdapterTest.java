@@ -1,8 +1,6 @@
 package io.lmbridge.provider.ollama;
 
 import com.openai.core.JsonValue;
-import com.openai.core.http.StreamResponse;
-import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
@@ -14,11 +12,11 @@ import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import com.openai.models.models.Model;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
-import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.ImageServer;
 import io.lmbridge.testkit.OllamaUpstream;
 import io.lmbridge.testkit.ProviderGatewayTest;
+import io.lmbridge.testkit.SdkResponseStream;
 import io.lmbridge.testkit.SdkStream;
 import io.lmbridge.testkit.UpstreamReply;
 import io.vertx.core.Vertx;
@@ -132,15 +130,8 @@ class OllamaAdapterTest extends ProviderGatewayTest<OllamaUpstream> {
   @Test
   void streamedToolCallGetsAnIdAndJsonTextArguments() {
     upstream.reply(UpstreamReply.toolCall("lookup", new JsonObject().put("q", "vertx")));
-    ResponseAccumulator accumulator = ResponseAccumulator.create();
-    try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(ResponseCreateParams.builder()
-        .model("ollama:phi4").input("find vertx").build())) {
-      stream.stream().forEach(event -> {
-        event.validate();
-        accumulator.accumulate(event);
-      });
-    }
-    var call = accumulator.response().output().get(0).asFunctionCall();
+    var call = SdkResponseStream.read(client, ResponseCreateParams.builder().model("ollama:phi4").input("find vertx")
+        .build()).output().get(0).asFunctionCall();
     assertThat(call.name()).isEqualTo("lookup");
     assertThat(call.arguments()).isEqualTo("{\"q\":\"vertx\"}");
     assertThat(call.callId()).startsWith("call_");

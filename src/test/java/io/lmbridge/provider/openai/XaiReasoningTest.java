@@ -1,14 +1,12 @@
 package io.lmbridge.provider.openai;
 
 import com.openai.client.OpenAIClient;
-import com.openai.core.http.StreamResponse;
-import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
-import com.openai.models.responses.ResponseStreamEvent;
 import io.lmbridge.testkit.GatewayFixture;
 import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.OpenAiUpstream.Reply;
+import io.lmbridge.testkit.SdkResponseStream;
 import io.lmbridge.testkit.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -58,11 +56,7 @@ class XaiReasoningTest {
     ResponseCreateParams params = ResponseCreateParams.builder().model("xai:grok-4-fast-reasoning")
         .input("meaning?").build();
     Response created = client.responses().create(params);
-    ResponseAccumulator accumulator = ResponseAccumulator.create();
-    try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(params)) {
-      stream.stream().forEach(accumulator::accumulate);
-    }
-    for (Response response : List.of(created, accumulator.response())) {
+    for (Response response : List.of(created, SdkResponseStream.read(client, params))) {
       response.validate();
       assertThat(response.output().get(0).asReasoning().content().orElseThrow().get(0).text())
           .isEqualTo("Let me think.");
