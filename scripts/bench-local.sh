@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Tokens per second and time to first token of a local GGUF model: the same model, prompt, slots,
-# threads and token count driven directly through java-llama.cpp in one JVM (each stream reading on
-# its own, then taking turns as a runner's streams do), then through the gateway (HTTP, SSE, event
-# bus, runner process), at 1 and 4 concurrent streams. See docs/BENCHMARKS.md.
+# Tokens per second and time to first token of a local GGUF model through the gateway (HTTP, SSE,
+# event bus, runner process) and driven directly through java-llama.cpp, with the same model,
+# prompt, slots, threads and token count, at 1 and 4 concurrent streams. The paths take turns run by
+# run in one benchmark JVM after the same warmup (src/test/java/io/lmbridge/bench/LocalTokensBench.java).
+# See docs/BENCHMARKS.md.
 #
 # Usage: scripts/bench-local.sh
 #   BENCH_TOKENS   tokens per stream (default 1024)
-#   BENCH_RUNS     recorded runs per row, after one warmup (default 5)
+#   BENCH_ROUNDS   recorded rounds per row, each one run of every path (default 9)
 #   BENCH_MODELS   GGUF files to measure (default: the endless TinyGguf the script writes, plus
 #                  ../shared/models/stories260K.gguf when present)
 #   BENCH_GATEWAY_PORT  port on 127.0.0.1 (default 18400)
@@ -16,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
 tokens=${BENCH_TOKENS:-1024}
-runs=${BENCH_RUNS:-5}
+rounds=${BENCH_ROUNDS:-9}
 port=${BENCH_GATEWAY_PORT:-18400}
 slots=4
 context=$((tokens + 256))
@@ -67,42 +68,21 @@ done
 
 {
   echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $("$java" -version 2>&1 | head -1)," \
-    "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $tokens tokens per stream, $runs runs" \
+    "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $tokens tokens per stream, $rounds rounds" \
     "after a warmup, $slots slots, 1 thread."
   echo
-  echo "| Model | Streams | Direct tokens/s | Direct, turns, tokens/s | Gateway tokens/s | Gateway / direct | Gateway / direct, turns" \
-    "| Direct first token p50 (ms) | Direct, turns, first token p50 (ms) | Gateway first token p50 (ms) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  bench header
 } > "$out/results.md"
 : > "$out/raw.txt"
 
 for model in $models; do
   name=$(basename "$model" .gguf | tr '[:upper:]' '[:lower:]')
-  file="$work/models/$(basename "$model")"
   curl --noproxy '*' -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/llama/models/load" \
     -H 'Content-Type: application/json' -d "{\"model\": \"$name\"}"
-  # The gateway and the runner are fresh JVMs: unrecorded streams first, so the JIT has compiled their path.
-  bench gateway "http://127.0.0.1:$port/v1/chat/completions" "lmbridge:$name" 4 "$tokens" 2 > /dev/null
-  for streams in 1 4; do
-    echo "$name, $streams streams" >&2
-    direct=$(bench direct "$file" "$streams" "$tokens" "$runs" "$slots" "$context" | tee -a "$out/raw.txt" | grep '^median')
-    turns=$(bench direct "$file" "$streams" "$tokens" "$runs" "$slots" "$context" turns | tee -a "$out/raw.txt" \
-      | grep '^median')
-    gateway=$(bench gateway "http://127.0.0.1:$port/v1/chat/completions" "lmbridge:$name" "$streams" "$tokens" "$runs" \
-      | tee -a "$out/raw.txt" | grep '^median')
-    awk -v model="$name" -v streams="$streams" -v direct="$direct" -v turns="$turns" -v gateway="$gateway" '
-      function parse(line, into,   fields, kv, i) {
-        split(line, fields, " ")
-        for (i in fields) { split(fields[i], kv, "="); into[kv[1]] = kv[2] }
-      }
-      BEGIN {
-        parse(direct, d); parse(turns, t); parse(gateway, g)
-        printf "| %s | %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", model, streams,
-          d["tokens_per_s"], t["tokens_per_s"], g["tokens_per_s"],
-          g["tokens_per_s"] / d["tokens_per_s"], g["tokens_per_s"] / t["tokens_per_s"],
-          d["first_token_ms_p50"], t["first_token_ms_p50"], g["first_token_ms_p50"]
-      }' >> "$out/results.md"
-  done
+  echo "$name" >&2
+  "$java" -Dde.kherud.llama.tmpdir="$work/tmp" -cp "$classpath" io.lmbridge.bench.LocalTokensBench compare "$name" \
+    "$work/models/$(basename "$model")" "http://127.0.0.1:$port/v1/chat/completions" "lmbridge:$name" \
+    "$tokens" "$rounds" "$slots" "$context" 2>> "$out/raw.txt" | grep '^|' >> "$out/results.md"
 done
 stop_gateway
 cat "$out/results.md"

@@ -1,50 +1,74 @@
 package io.lmbridge.bench;
 
 import de.kherud.llama.InferenceParameters;
-import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
-import io.lmbridge.local.runner.TokenTurns;
+import io.lmbridge.local.runner.TokenStreams;
 import io.lmbridge.testkit.TinyGguf;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Pattern;
 
 /**
- * Tokens per second and time to first token of a local model, driven directly through java-llama.cpp
- * in this JVM or through the gateway (HTTP, SSE, event bus, runner process), with the same model,
- * prompt, slots, threads and token count, so the two can be compared side by side.
+ * Tokens per second and time to first token of a local model, through the gateway (HTTP, SSE, event
+ * bus, runner process) and driven directly through java-llama.cpp in this JVM, with the same model,
+ * prompt, slots, threads and token count.
+ *
+ * <p>The paths take turns, run by run, so that the shared machine's noise and the model's own state
+ * fall on all of them alike: llama.cpp b4916 attends over every cell of its KV cache that any slot
+ * has used, so a model fresh from loading decodes faster than one whose slots all hold earlier
+ * answers, and a comparison of a fresh direct model with a warm runner would flatter the direct one.
+ * Both models are therefore warmed with the same runs, for at least {@link #WARMUP_NANOS}, before
+ * anything is recorded.
  *
  * <p>Usage:
  * <ul>
  *   <li>{@code LocalTokensBench write DIR} writes the endless TinyGguf model to DIR;</li>
- *   <li>{@code LocalTokensBench direct MODEL_FILE CONCURRENCY TOKENS RUNS SLOTS CONTEXT [turns]}: with
- *   {@code turns}, streams take turns at reading tokens after their first, as a runner's do
- *   ({@link TokenTurns}); without, each reads on its own, as the binding's documentation shows;</li>
- *   <li>{@code LocalTokensBench gateway URL MODEL_KEY CONCURRENCY TOKENS RUNS}.</li>
+ *   <li>{@code LocalTokensBench compare LABEL MODEL_FILE URL MODEL_KEY TOKENS ROUNDS SLOTS CONTEXT} prints,
+ *   for 1 and 4 concurrent streams, one Markdown table row (see {@link #ROW_HEADER}) and, on standard
+ *   error, every run.</li>
  * </ul>
- * Each run starts CONCURRENCY streams of up to TOKENS tokens at once; a run's rate is all tokens over
- * its wall time. Prints one line per run and the medians.
+ * Paths: "direct" leaves the choice of slot to llama.cpp and reads each stream on its own thread, as
+ * the binding's documentation shows; "direct, runner's way" chooses slots and reads in turns as a
+ * runner does ({@link TokenStreams}), on a second copy of the model so that the two direct paths do
+ * not share a KV cache; "gateway" is the model behind the gateway. A run starts all its streams at
+ * once, and its rate is all tokens over its wall time; the ratios are the median over rounds of the
+ * gateway's rate over the direct path's in the same round.
  */
 public final class LocalTokensBench {
 
+  static final String ROW_HEADER = "| Model | Streams | Direct tokens/s | Direct, runner's way, tokens/s"
+      + " | Gateway tokens/s | Gateway / direct | Gateway / direct, runner's way | Direct first token p50 (ms)"
+      + " | Direct, runner's way, first token p50 (ms) | Gateway first token p50 (ms) |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
   private static final String PROMPT = "Tell me a story about a dog and a cat.";
+  private static final Pattern FIRST_CONTENT = Pattern.compile("\"content\":\"[^\"]");
+  /** Fresh JVMs interpret before they compile: the gateway's rate still climbed after 10 s of its streams. */
+  private static final long WARMUP_NANOS = 60_000_000_000L;
+  private static final int WARMUP_RUNS = 3;
+  private static final com.sun.management.OperatingSystemMXBean PROCESS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
   private LocalTokensBench() {
   }
@@ -52,76 +76,138 @@ public final class LocalTokensBench {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "write" -> System.out.println(TinyGguf.writeEndless(Path.of(args[1]), "tiny-endless.gguf"));
-      case "direct" -> direct(args);
-      case "gateway" -> gateway(args);
-      default -> throw new IllegalArgumentException("write, direct or gateway");
+      case "header" -> System.out.println(ROW_HEADER);
+      case "compare" -> compare(args);
+      default -> throw new IllegalArgumentException("write, header or compare");
     }
     System.exit(0);
   }
 
-  private static void direct(String[] args) throws Exception {
-    int concurrency = Integer.parseInt(args[2]);
-    int tokens = Integer.parseInt(args[3]);
-    int runs = Integer.parseInt(args[4]);
-    int slots = Integer.parseInt(args[5]);
-    int context = Integer.parseInt(args[6]);
+  private static void compare(String[] args) throws Exception {
+    String label = args[1];
+    int tokens = Integer.parseInt(args[5]);
+    int rounds = Integer.parseInt(args[6]);
+    int slots = Integer.parseInt(args[7]);
+    int context = Integer.parseInt(args[8]);
     // The same load settings a runner uses (local/runner/RunnerMain), with one thread as configured.
-    LlamaModel model = new LlamaModel(new ModelParameters().setModel(args[1]).setCtxSize(context * slots)
-        .setParallel(slots).setThreads(1).disableLog());
+    ModelParameters load = new ModelParameters().setModel(args[2]).setCtxSize(context * slots).setParallel(slots)
+        .setThreads(1).disableLog();
+    LlamaModel model = new LlamaModel(load);
+    LlamaModel runnersWay = new LlamaModel(load);
     String prompt = model.applyTemplate(new InferenceParameters("")
         .setMessages(null, List.of(new Pair<>("user", PROMPT))));
-    TokenTurns turns = args.length > 7 && args[7].equals("turns") ? new TokenTurns() : null;
-    measure(turns == null ? "direct" : "direct-turns", concurrency, runs, () -> {
-      long start = System.nanoTime();
-      long first = 0;
-      int count = 0;
-      LlamaIterator stream = model.generate(new InferenceParameters(prompt).setNPredict(tokens).setCachePrompt(true))
-          .iterator();
-      while (stream.hasNext()) {
-        LlamaOutput output = turns != null && count > 0 ? turns.next(stream) : stream.next();
-        if (!output.text.isEmpty()) {
-          if (count++ == 0) {
-            first = System.nanoTime() - start;
-          }
+    Map<String, StreamRun> paths = new LinkedHashMap<>();
+    paths.put("direct", direct(model, prompt, tokens));
+    paths.put("direct-runner", runnersWay(new TokenStreams(runnersWay, slots), prompt, tokens));
+    paths.put("gateway", gateway(args[3], args[4], tokens, slots));
+
+    ExecutorService pool = Executors.newCachedThreadPool();
+    long warm = System.nanoTime() + WARMUP_NANOS;
+    for (int run = 0; run < WARMUP_RUNS || System.nanoTime() < warm; run++) {
+      for (int streams : new int[] {4, 1}) {
+        for (StreamRun path : paths.values()) {
+          run(pool, path, streams);
         }
       }
-      return new Stream(count, first);
-    });
+    }
+    for (int streams : new int[] {1, 4}) {
+      Map<String, List<Run>> runs = new LinkedHashMap<>();
+      paths.keySet().forEach(name -> runs.put(name, new ArrayList<>()));
+      List<String> order = new ArrayList<>(paths.keySet());
+      for (int round = 0; round < rounds; round++) {
+        for (String name : order) {
+          Run run = run(pool, paths.get(name), streams);
+          runs.get(name).add(run);
+          System.err.printf("path=%s streams=%d round=%d tokens=%d seconds=%.3f tokens_per_s=%.0f bench_cpu_s=%.2f%n",
+              name, streams, round + 1, run.tokens(), run.seconds(), run.tokensPerSecond(), run.cpuSeconds());
+        }
+        Collections.rotate(order, 1);
+      }
+      System.out.printf("| %s | %d | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", label, streams,
+          median(runs.get("direct"), Run::tokensPerSecond), median(runs.get("direct-runner"), Run::tokensPerSecond),
+          median(runs.get("gateway"), Run::tokensPerSecond),
+          medianRatio(runs.get("gateway"), runs.get("direct")), medianRatio(runs.get("gateway"), runs.get("direct-runner")),
+          firstTokenP50(runs.get("direct")), firstTokenP50(runs.get("direct-runner")), firstTokenP50(runs.get("gateway")));
+    }
+    pool.shutdown();
   }
 
-  private static void gateway(String[] args) throws Exception {
-    String url = args[1];
-    String key = args[2];
-    int concurrency = Integer.parseInt(args[3]);
-    int tokens = Integer.parseInt(args[4]);
-    int runs = Integer.parseInt(args[5]);
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    String body = new JsonObject().put("model", key).put("stream", true).put("max_tokens", tokens)
-        .put("stream_options", new JsonObject().put("include_usage", true))
-        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", PROMPT))).encode();
-    measure("gateway", concurrency, runs, () -> {
+  private static StreamRun direct(LlamaModel model, String prompt, int tokens) {
+    return () -> {
       long start = System.nanoTime();
-      long first = 0;
-      int count = 0;
-      HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(URI.create(url))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-          HttpResponse.BodyHandlers.ofInputStream());
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          if (!line.startsWith("data: {")) {
-            continue;
-          }
-          // Only the usage chunk is parsed: the client's own cost must not weigh on the gateway's figure.
-          if (first == 0 && line.contains("\"content\":\"") && !line.contains("\"content\":\"\"")) {
-            first = System.nanoTime() - start;
-          }
-          if (line.contains("\"usage\":{")) {
-            count = new JsonObject(line.substring(6)).getJsonObject("usage").getInteger("completion_tokens");
-          }
-        }
+      LlamaIterator stream = model.generate(parameters(prompt, tokens)).iterator();
+      return read(start, stream::hasNext, stream::next);
+    };
+  }
+
+  private static StreamRun runnersWay(TokenStreams streams, String prompt, int tokens) {
+    return () -> {
+      long start = System.nanoTime();
+      TokenStreams.Stream stream = streams.open(parameters(prompt, tokens), prompt);
+      return read(start, stream::hasNext, stream::next);
+    };
+  }
+
+  private static InferenceParameters parameters(String prompt, int tokens) {
+    return new InferenceParameters(prompt).setNPredict(tokens).setCachePrompt(true);
+  }
+
+  private static Stream read(long start, java.util.function.BooleanSupplier hasNext,
+                             java.util.function.Supplier<LlamaOutput> next) {
+    long first = 0;
+    int count = 0;
+    while (hasNext.getAsBoolean()) {
+      if (!next.get().text.isEmpty() && count++ == 0) {
+        first = System.nanoTime() - start;
       }
-      return new Stream(count, first);
-    });
+    }
+    return new Stream(count, first);
+  }
+
+  /**
+   * Through the gateway, with Vert.x's HTTP client: the client shares the cores with the gateway and
+   * the runner, and java.net.http's used more CPU than the gateway itself for the same streams. Only
+   * the first content and the usage chunk are looked for, so the client's cost stays low.
+   */
+  private static StreamRun gateway(String url, String key, int tokens, int connections) {
+    HttpClient http = Vertx.vertx().createHttpClient(new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(connections));
+    RequestOptions target = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url)
+        .putHeader("Content-Type", "application/json");
+    Buffer body = new JsonObject().put("model", key).put("stream", true).put("max_tokens", tokens)
+        .put("stream_options", new JsonObject().put("include_usage", true))
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", PROMPT)))
+        .toBuffer();
+    return () -> {
+      long start = System.nanoTime();
+      long[] first = {0};
+      StringBuilder tail = new StringBuilder();
+      int status = http.request(target).compose(request -> request.send(body)).compose(response -> {
+        response.handler(chunk -> {
+          String text = chunk.toString(StandardCharsets.UTF_8);
+          if (first[0] == 0 && FIRST_CONTENT.matcher(text).find()) {
+            first[0] = System.nanoTime() - start;
+          }
+          // The usage chunk comes last, before [DONE]: the last few KiB hold it whole.
+          tail.append(text);
+          if (tail.length() > 16_384) {
+            tail.delete(0, tail.length() - 8_192);
+          }
+        });
+        return response.end().map(response.statusCode());
+      }).toCompletionStage().toCompletableFuture().get();
+      return new Stream(completionTokens(status, tail.toString()), first[0]);
+    };
+  }
+
+  private static int completionTokens(int status, String tail) {
+    int usage = tail.lastIndexOf("\"usage\":{");
+    if (status != 200 || usage < 0) {
+      throw new IllegalStateException("the gateway answered " + status + " without usage: " + tail);
+    }
+    int line = tail.lastIndexOf("data: ", usage) + "data: ".length();
+    String chunk = tail.substring(line, tail.indexOf("\n", usage)).trim();
+    return new JsonObject(chunk).getJsonObject("usage").getInteger("completion_tokens");
   }
 
   private interface StreamRun {
@@ -131,35 +217,50 @@ public final class LocalTokensBench {
   private record Stream(int tokens, long firstTokenNanos) {
   }
 
-  /** One unrecorded warmup run, then RUNS recorded ones. */
-  private static void measure(String path, int concurrency, int runs, StreamRun stream) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
-    List<Double> rates = new ArrayList<>();
-    List<Double> firsts = new ArrayList<>();
-    for (int run = -1; run < runs; run++) {
-      long start = System.nanoTime();
-      List<Future<Stream>> streams = new ArrayList<>();
-      for (int i = 0; i < concurrency; i++) {
-        streams.add(pool.submit(stream::run));
-      }
-      int tokens = 0;
-      List<Double> runFirsts = new ArrayList<>();
-      for (Future<Stream> done : streams) {
-        tokens += done.get().tokens();
-        runFirsts.add(done.get().firstTokenNanos() / 1e6);
-      }
-      double seconds = (System.nanoTime() - start) / 1e9;
-      if (run >= 0) {
-        rates.add(tokens / seconds);
-        firsts.addAll(runFirsts);
-        System.out.printf("path=%s concurrency=%d run=%d tokens=%d seconds=%.3f tokens_per_s=%.0f%n",
-            path, concurrency, run + 1, tokens, seconds, tokens / seconds);
-      }
+  /** @param cpuSeconds what this JVM used meanwhile: the direct path whole, or the gateway's client */
+  private record Run(int tokens, double seconds, double cpuSeconds, List<Double> firstTokenMillis) {
+    double tokensPerSecond() {
+      return tokens / seconds;
     }
-    pool.shutdown();
-    Collections.sort(rates);
-    Collections.sort(firsts);
-    System.out.printf("median path=%s concurrency=%d tokens_per_s=%.0f first_token_ms_p50=%.2f%n",
-        path, concurrency, rates.get(rates.size() / 2), firsts.get(firsts.size() / 2));
+  }
+
+  /** Starts all streams at once and waits for the last. */
+  private static Run run(ExecutorService pool, StreamRun path, int streams) throws Exception {
+    long cpu = PROCESS.getProcessCpuTime();
+    long start = System.nanoTime();
+    List<Future<Stream>> running = new ArrayList<>();
+    for (int i = 0; i < streams; i++) {
+      running.add(pool.submit(path::run));
+    }
+    int tokens = 0;
+    List<Double> firsts = new ArrayList<>();
+    for (Future<Stream> done : running) {
+      tokens += done.get().tokens();
+      firsts.add(done.get().firstTokenNanos() / 1e6);
+    }
+    return new Run(tokens, (System.nanoTime() - start) / 1e9, (PROCESS.getProcessCpuTime() - cpu) / 1e9, firsts);
+  }
+
+  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+    return median(runs.stream().mapToDouble(value).boxed().toList());
+  }
+
+  /** Run i of one path against run i of the other: the same round, seconds apart. */
+  private static double medianRatio(List<Run> runs, List<Run> against) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      ratios.add(runs.get(i).tokensPerSecond() / against.get(i).tokensPerSecond());
+    }
+    return median(ratios);
+  }
+
+  private static double firstTokenP50(List<Run> runs) {
+    return median(runs.stream().flatMap(run -> run.firstTokenMillis().stream()).toList());
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
   }
 }

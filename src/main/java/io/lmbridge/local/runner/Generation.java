@@ -1,7 +1,6 @@
 package io.lmbridge.local.runner;
 
 import de.kherud.llama.InferenceParameters;
-import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import io.lmbridge.chat.ApiError;
@@ -28,6 +27,7 @@ import java.util.function.Consumer;
 final class Generation {
 
   private final ServedModel served;
+  private final String prompt;
   private final InferenceParameters parameters;
   private final int promptTokens;
   private final int maxTokens;
@@ -35,9 +35,10 @@ final class Generation {
   private final Optional<StructuredOutput> structured;
   private volatile boolean cancelled;
 
-  private Generation(ServedModel served, InferenceParameters parameters, int promptTokens, int maxTokens,
-                     Optional<ToolCalls> tools, Optional<StructuredOutput> structured) {
+  private Generation(ServedModel served, String prompt, InferenceParameters parameters, int promptTokens,
+                     int maxTokens, Optional<ToolCalls> tools, Optional<StructuredOutput> structured) {
     this.served = served;
+    this.prompt = prompt;
     this.parameters = parameters;
     this.promptTokens = promptTokens;
     this.maxTokens = maxTokens;
@@ -95,7 +96,7 @@ final class Generation {
     if (grammar != null) {
       parameters.setGrammar(grammar);
     }
-    return new Generation(served, parameters, promptTokens, maxTokens, tools, structured);
+    return new Generation(served, prompt, parameters, promptTokens, maxTokens, tools, structured);
   }
 
   /** Asks the decoding loop to stop; it does between two tokens, which frees the slot at once. */
@@ -113,28 +114,30 @@ final class Generation {
     // inside a UTF-8 character may come out with the next one, so the count (and with it "length"
     // as the finish reason) can fall a token short on text outside ASCII.
     int empty = 0;
-    LlamaIterator tokens = served.model().generate(parameters).iterator();
-    boolean started = false;
-    while (tokens.hasNext()) {
-      if (cancelled) {
-        tokens.cancel();
-        return;
+    TokenStreams.Stream tokens = served.streams().open(parameters, prompt);
+    try {
+      while (tokens.hasNext()) {
+        if (cancelled) {
+          return;
+        }
+        LlamaOutput output = tokens.next();
+        if (output.text.isEmpty()) {
+          empty++;
+          continue;
+        }
+        completionTokens += empty + 1;
+        empty = 0;
+        text.append(output.text);
+        if (!holding) {
+          emit.accept(List.of(new ChatEvent.TextDelta(0, output.text)));
+        } else if (!tools.get().forced() && !tools.get().mightBeCall(text.toString())) {
+          holding = false;
+          emit.accept(List.of(new ChatEvent.TextDelta(0, text.toString())));
+        }
       }
-      LlamaOutput output = started ? served.turns().next(tokens) : tokens.next();
-      started = true;
-      if (output.text.isEmpty()) {
-        empty++;
-        continue;
-      }
-      completionTokens += empty + 1;
-      empty = 0;
-      text.append(output.text);
-      if (!holding) {
-        emit.accept(List.of(new ChatEvent.TextDelta(0, output.text)));
-      } else if (!tools.get().forced() && !tools.get().mightBeCall(text.toString())) {
-        holding = false;
-        emit.accept(List.of(new ChatEvent.TextDelta(0, text.toString())));
-      }
+    } finally {
+      // A no-op once the stream has ended; else (cancelled, or a failure in emit) frees the slot now.
+      tokens.cancel();
     }
     completionTokens += Math.max(0, empty - 1);
     boolean truncated = completionTokens >= maxTokens;

@@ -11,10 +11,8 @@ import io.lmbridge.chat.ToolCall;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Renders a chat request into the prompt text the model continues, through the model's own chat
@@ -29,13 +27,6 @@ import java.util.Map;
  * an error when roles do not alternate, and a template error inside llama.cpp aborts the runner.
  */
 final class PromptBuilder {
-
-  /**
-   * The binding's parameters object serialises a package-private map of raw JSON values, and its
-   * only setter for messages takes role and text pairs: a message with tool calls, a tool result or
-   * the tools themselves can be written nowhere else.
-   */
-  private static final Field RAW_FIELDS = rawFields();
 
   private PromptBuilder() {
   }
@@ -102,12 +93,13 @@ final class PromptBuilder {
    */
   static String render(LlamaModel model, JsonArray messages, JsonArray tools, boolean addGenerationPrompt) {
     // A fresh parameters object: the binding aborts on one that was used to generate.
+    // The binding's only setter for messages takes role and text pairs, which cannot carry tool calls,
+    // tool results or the tools themselves.
     InferenceParameters parameters = new InferenceParameters("");
-    Map<String, String> raw = rawFields(parameters);
-    raw.put("messages", messages.encode());
-    raw.put("add_generation_prompt", Boolean.toString(addGenerationPrompt));
+    RawParameters.put(parameters, "messages", messages.encode());
+    RawParameters.put(parameters, "add_generation_prompt", Boolean.toString(addGenerationPrompt));
     if (tools != null) {
-      raw.put("tools", tools.encode());
+      RawParameters.put(parameters, "tools", tools.encode());
     }
     return model.applyTemplate(parameters);
   }
@@ -160,25 +152,6 @@ final class PromptBuilder {
         throw ApiError.invalidRequest("local models cannot take images: the llama.cpp build in java-llama.cpp 4.2.0"
             + " (b4916) has no vision support", "messages[" + index + "].content[" + part + "]").exception();
       }
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, String> rawFields(InferenceParameters parameters) {
-    try {
-      return (Map<String, String>) RAW_FIELDS.get(parameters);
-    } catch (IllegalAccessException e) {
-      throw new IllegalStateException("java-llama.cpp's parameters map cannot be written", e);
-    }
-  }
-
-  private static Field rawFields() {
-    try {
-      Field field = InferenceParameters.class.getSuperclass().getDeclaredField("parameters");
-      field.setAccessible(true);
-      return field;
-    } catch (NoSuchFieldException e) {
-      throw new IllegalStateException("this java-llama.cpp has no parameters map; PromptBuilder needs updating", e);
     }
   }
 }

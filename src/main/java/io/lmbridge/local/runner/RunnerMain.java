@@ -60,7 +60,8 @@ public final class RunnerMain {
       return;
     }
     Optional<ToolSyntax> templateTools = templateTools(model, spec);
-    ServedModel served = new ServedModel(model, spec, new SchemaGrammars(vertx), templateTools, new TokenTurns());
+    ServedModel served = new ServedModel(model, spec, new SchemaGrammars(vertx), templateTools,
+        new TokenStreams(model, spec.slots()));
     vertx.deployVerticle(new LlamaVerticle(served)).await();
     tell(vertx, spec, new JsonObject().put("event", "ready").put("pid", ProcessHandle.current().pid())
         .put("context_size", spec.contextSize()).put("slots", spec.slots()).put("tools", tools(spec, templateTools)));

@@ -11,5 +11,5 @@ import java.util.Optional;
  *     {@code auto} plan, and a template that renders them); empty when they do not
  */
 record ServedModel(LlamaModel model, RunnerSpec spec, SchemaGrammars grammars, Optional<ToolSyntax> templateTools,
-                   TokenTurns turns) {
+                   TokenStreams streams) {
 }

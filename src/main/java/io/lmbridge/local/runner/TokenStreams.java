@@ -1,0 +1,249 @@
+package io.lmbridge.local.runner;
+
+import de.kherud.llama.InferenceParameters;
+import de.kherud.llama.LlamaIterator;
+import de.kherud.llama.LlamaModel;
+import de.kherud.llama.LlamaOutput;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Starts a model's generations in slots chosen here, and has their streams take turns at reading
+ * tokens in the order the decoder writes them. (Public for the benchmark that drives the binding
+ * directly the way a runner does.)
+ *
+ * <p><b>Slots.</b> A generation goes to the free slot whose last text its prompt continues, when
+ * they share at least half the prompt, so that llama.cpp reuses the cached prefix (its own rule);
+ * else to the lowest free slot. llama.cpp b4916 attends over every KV cell that any slot holds, so
+ * work packed into few slots decodes faster than work spread over all of them, which its own choice
+ * (the least recently used slot) does.
+ *
+ * <p><b>Turns.</b> llama.cpp keeps one result queue for all generations, and a thread waiting for
+ * its generation's next token spins (lock, scan, unlock) for as long as the queue holds another
+ * generation's token. So the streams read one at a time, in slot order, which is the order in which
+ * the decoder writes a step's tokens: the reader whose turn it is finds its token next, or an empty
+ * queue to sleep on. A stream still waiting for its first token reads outside the turns, since its
+ * prompt may take many steps.
+ *
+ * <p>A token that ends inside a UTF-8 character is held back, and its stream gets nothing that step.
+ * Its reader then waits across the step while the others' tokens queue up, spinning, and from then
+ * on reads a step ahead of them, spinning again every step. A read that spun (used the CPU for most
+ * of its wait) is the sign: its stream sits out the next round, and the others catch up.
+ */
+public final class TokenStreams {
+
+  /** Far above what a read costs that finds its token or sleeps (10 to 20 µs measured). */
+  private static final long SPIN_NANOS = 50_000;
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private final LlamaModel model;
+  private final String[] cachedText;
+  private final boolean[] busy;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition[] due;
+  private final boolean[] inTurns;
+  private final boolean[] sittingOut;
+  private final boolean spinsVisible = THREADS.isCurrentThreadCpuTimeSupported();
+  /** The slot whose turn it is, or -1 when no stream takes turns. */
+  private int turn = -1;
+
+  public TokenStreams(LlamaModel model, int slots) {
+    this.model = model;
+    cachedText = new String[slots];
+    busy = new boolean[slots];
+    due = new Condition[slots];
+    inTurns = new boolean[slots];
+    sittingOut = new boolean[slots];
+    for (int slot = 0; slot < slots; slot++) {
+      cachedText[slot] = "";
+      due[slot] = lock.newCondition();
+    }
+  }
+
+  /**
+   * Starts generating in a free slot. Callers run at most as many generations at once as the model
+   * has slots.
+   *
+   * @param prompt the prompt the parameters carry
+   */
+  public Stream open(InferenceParameters parameters, String prompt) {
+    int slot = takeSlot(prompt);
+    try {
+      return new Stream(model.generate(RawParameters.put(parameters, "id_slot", Integer.toString(slot))).iterator(),
+          slot, prompt);
+    } catch (RuntimeException e) {
+      freeSlot(slot, "");
+      throw e;
+    }
+  }
+
+  /** One generation's tokens; it must be read to its end, or cancelled. */
+  public final class Stream {
+
+    private final LlamaIterator tokens;
+    private final int slot;
+    private final StringBuilder text;
+    private boolean started;
+    private boolean ended;
+
+    private Stream(LlamaIterator tokens, int slot, String prompt) {
+      this.tokens = tokens;
+      this.slot = slot;
+      this.text = new StringBuilder(prompt);
+    }
+
+    /** The slot it runs in, as llama.cpp numbers them. */
+    public int slot() {
+      return slot;
+    }
+
+    public boolean hasNext() {
+      return !ended;
+    }
+
+    public LlamaOutput next() {
+      LlamaOutput output;
+      try {
+        output = started ? inTurn() : tokens.next();
+      } catch (RuntimeException e) {
+        end();
+        throw e;
+      }
+      started = true;
+      text.append(output.text);
+      if (!tokens.hasNext()) {
+        end();
+      }
+      return output;
+    }
+
+    /** Stops the generation, which frees its slot in llama.cpp between two tokens. */
+    public void cancel() {
+      if (!ended) {
+        tokens.cancel();
+        end();
+      }
+    }
+
+    private LlamaOutput inTurn() {
+      lock.lock();
+      try {
+        if (!inTurns[slot]) {
+          inTurns[slot] = true;
+          if (turn < 0) {
+            turn = slot;
+          }
+        }
+        while (turn != slot) {
+          due[slot].awaitUninterruptibly();
+        }
+      } finally {
+        lock.unlock();
+      }
+      long cpu = spinsVisible ? THREADS.getCurrentThreadCpuTime() : 0;
+      long wall = System.nanoTime();
+      try {
+        return tokens.next();
+      } finally {
+        boolean spun = spinsVisible && spun(THREADS.getCurrentThreadCpuTime() - cpu, System.nanoTime() - wall);
+        lock.lock();
+        try {
+          sittingOut[slot] = spun;
+          passTurn();
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+
+    private void end() {
+      ended = true;
+      lock.lock();
+      try {
+        if (inTurns[slot]) {
+          inTurns[slot] = false;
+          sittingOut[slot] = false;
+          if (turn == slot) {
+            passTurn();
+          }
+        }
+      } finally {
+        lock.unlock();
+      }
+      freeSlot(slot, text.toString());
+    }
+  }
+
+  private static boolean spun(long cpuNanos, long wallNanos) {
+    return cpuNanos > SPIN_NANOS && 2 * cpuNanos > wallNanos;
+  }
+
+  /** To the next slot after the current one that takes turns, passing over (once) one that sits out. */
+  private void passTurn() {
+    int slots = inTurns.length;
+    int next = -1;
+    for (int step = 1; step <= 2 * slots && next < 0; step++) {
+      int slot = (turn + step) % slots;
+      if (!inTurns[slot]) {
+        continue;
+      }
+      if (sittingOut[slot] && slot != turn) {
+        sittingOut[slot] = false;
+      } else {
+        next = slot;
+      }
+    }
+    turn = next;
+    if (next >= 0) {
+      due[next].signal();
+    }
+  }
+
+  private synchronized int takeSlot(String prompt) {
+    int chosen = -1;
+    int longest = 0;
+    for (int slot = 0; slot < busy.length; slot++) {
+      if (busy[slot]) {
+        continue;
+      }
+      int shared = commonPrefix(prompt, cachedText[slot]);
+      if (chosen < 0 || shared > longest) {
+        chosen = slot;
+        longest = shared;
+      }
+    }
+    if (chosen < 0) {
+      throw new IllegalStateException("more generations than slots");
+    }
+    if (2 * longest < prompt.length()) {
+      chosen = lowestFree();
+    }
+    busy[chosen] = true;
+    return chosen;
+  }
+
+  private int lowestFree() {
+    for (int slot = 0; ; slot++) {
+      if (!busy[slot]) {
+        return slot;
+      }
+    }
+  }
+
+  private synchronized void freeSlot(int slot, String text) {
+    cachedText[slot] = text;
+    busy[slot] = false;
+  }
+
+  private static int commonPrefix(String a, String b) {
+    int length = Math.min(a.length(), b.length());
+    int i = 0;
+    while (i < length && a.charAt(i) == b.charAt(i)) {
+      i++;
+    }
+    return i;
+  }
+}
