@@ -1,5 +1,6 @@
 package io.lmbridge.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import de.kherud.llama.InferenceParameters;
 import de.kherud.llama.LlamaIterator;
 import de.kherud.llama.LlamaModel;
@@ -18,6 +19,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,6 +30,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -58,7 +63,7 @@ import java.util.regex.Pattern;
  */
 public final class LocalTokensBench {
 
-  static final String ROW_HEADER = "| Model | Streams | Direct tokens/s | Direct, runner's way, tokens/s"
+  private static final String ROW_HEADER = "| Model | Streams | Direct tokens/s | Direct, runner's way, tokens/s"
       + " | Gateway tokens/s | Gateway / direct | Gateway / direct, runner's way | Direct first token p50 (ms)"
       + " | Direct, runner's way, first token p50 (ms) | Gateway first token p50 (ms) |\n"
       + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
@@ -67,8 +72,8 @@ public final class LocalTokensBench {
   /** Fresh JVMs interpret before they compile: the gateway's rate still climbed after 10 s of its streams. */
   private static final long WARMUP_NANOS = 60_000_000_000L;
   private static final int WARMUP_RUNS = 3;
-  private static final com.sun.management.OperatingSystemMXBean PROCESS =
-      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+  private static final OperatingSystemMXBean PROCESS =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
   private LocalTokensBench() {
   }
@@ -152,8 +157,7 @@ public final class LocalTokensBench {
     return new InferenceParameters(prompt).setNPredict(tokens).setCachePrompt(true);
   }
 
-  private static Stream read(long start, java.util.function.BooleanSupplier hasNext,
-                             java.util.function.Supplier<LlamaOutput> next) {
+  private static Stream read(long start, BooleanSupplier hasNext, Supplier<LlamaOutput> next) {
     long first = 0;
     int count = 0;
     while (hasNext.getAsBoolean()) {
@@ -241,7 +245,7 @@ public final class LocalTokensBench {
     return new Run(tokens, (System.nanoTime() - start) / 1e9, (PROCESS.getProcessCpuTime() - cpu) / 1e9, firsts);
   }
 
-  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+  private static double median(List<Run> runs, ToDoubleFunction<Run> value) {
     return median(runs.stream().mapToDouble(value).boxed().toList());
   }
 
