@@ -183,7 +183,9 @@ class LocalModelsTest {
         .addMessage(ChatCompletionToolMessageParam.builder().toolCallId(call.asFunction().id())
             .content("Sunny, 21 degrees").build())
         .maxCompletionTokens(8).build());
-    assertThat(answered.choices().get(0).message().content()).isPresent();
+    // An answer in text: the random-weights model may end it at its first token, so no text is required.
+    assertThat(answered.choices().get(0).finishReason())
+        .isIn(ChatCompletion.Choice.FinishReason.STOP, ChatCompletion.Choice.FinishReason.LENGTH);
     assertThat(answered.choices().get(0).message().toolCalls().orElse(List.of())).isEmpty();
     assertThat(listed(model).getJsonObject("tools"))
         .isEqualTo(new JsonObject().put("via", toolsVia).put("call_opening", "<tool_call>"));
