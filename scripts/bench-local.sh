@@ -3,11 +3,14 @@
 # event bus, runner process) and driven directly through java-llama.cpp, with the same model,
 # prompt, slots, threads and token count, at 1 and 4 concurrent streams. The paths take turns run by
 # run in one benchmark JVM after the same warmup (src/test/java/io/lmbridge/bench/LocalTokensBench.java).
-# See docs/BENCHMARKS.md.
+# Then one stream's rate after a burst, with the burst's slot caches kept and emptied
+# (llama.slot_cache_idle_seconds). See docs/BENCHMARKS.md.
 #
 # Usage: scripts/bench-local.sh
 #   BENCH_TOKENS   tokens per stream (default 1024)
 #   BENCH_ROUNDS   recorded rounds per row, each one run of every path (default 9)
+#   BENCH_IDLE_ROUNDS, BENCH_IDLE_SECONDS  rounds of the idle-slot measure (default 5), and the
+#                  llama.slot_cache_idle_seconds the gateway's runners get for it (default 5)
 #   BENCH_MODELS   GGUF files to measure (default: the endless TinyGguf the script writes, plus
 #                  ../shared/models/stories260K.gguf when present)
 #   BENCH_GATEWAY_PORT  port on 127.0.0.1 (default 18400)
@@ -18,6 +21,8 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 tokens=${BENCH_TOKENS:-1024}
 rounds=${BENCH_ROUNDS:-9}
+idle_rounds=${BENCH_IDLE_ROUNDS:-5}
+idle_seconds=${BENCH_IDLE_SECONDS:-5}
 port=${BENCH_GATEWAY_PORT:-18400}
 slots=4
 context=$((tokens + 256))
@@ -53,11 +58,20 @@ for model in $models; do
 done
 
 # One thread and the same slots and context as the direct runs; cache off, log on as in production.
-cat > "$work/gateway.json" <<JSON
+# Idle slots are kept while the paths are compared, as the direct paths keep theirs.
+write_config() {
+  cat > "$work/gateway.json" <<JSON
 {"server": {"host": "127.0.0.1", "port": $port}, "cache": {"enabled": false},
  "sqlite_db_path": "$work/log.sqlite",
- "llama": {"model_dir": "$work/models", "threads": 1, "slots": $slots, "context_size": $context, "max_loaded": 4}}
+ "llama": {"model_dir": "$work/models", "threads": 1, "slots": $slots, "context_size": $context, "max_loaded": 4,
+           "slot_cache_idle_seconds": $1}}
 JSON
+}
+load_model() {
+  curl --noproxy '*' -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/llama/models/$1" \
+    -H 'Content-Type: application/json' -d "{\"model\": \"$2\"}"
+}
+write_config 0
 (cd "$work" && exec env -i PATH="$PATH" HOME="$HOME" LOG_LEVEL=warn \
   "$java" -jar "$repo/target/lmbridge.jar" --config "$work/gateway.json") > "$out/gateway.log" 2>&1 &
 gateway_pid=$!
@@ -77,12 +91,31 @@ done
 
 for model in $models; do
   name=$(basename "$model" .gguf | tr '[:upper:]' '[:lower:]')
-  curl --noproxy '*' -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/llama/models/load" \
-    -H 'Content-Type: application/json' -d "{\"model\": \"$name\"}"
+  load_model load "$name"
   echo "$name" >&2
   "$java" -Dde.kherud.llama.tmpdir="$work/tmp" -cp "$classpath" io.lmbridge.bench.LocalTokensBench compare "$name" \
     "$work/models/$(basename "$model")" "http://127.0.0.1:$port/v1/chat/completions" "lmbridge:$name" \
     "$tokens" "$rounds" "$slots" "$context" 2>> "$out/raw.txt" | grep '^|' >> "$out/results.md"
+done
+
+# The running config is reloaded within a second; a model takes its settings when it loads.
+write_config "$idle_seconds"
+sleep 2
+{
+  echo
+  echo "One stream after a burst on all $slots slots, $idle_rounds rounds; the gateway's runners empty slots" \
+    "unused for $idle_seconds s."
+  echo
+  bench idle-header
+} >> "$out/results.md"
+for model in $models; do
+  name=$(basename "$model" .gguf | tr '[:upper:]' '[:lower:]')
+  load_model unload "$name"
+  load_model load "$name"
+  echo "$name, idle slots" >&2
+  "$java" -Dde.kherud.llama.tmpdir="$work/tmp" -cp "$classpath" io.lmbridge.bench.LocalTokensBench idle "$name" \
+    "$work/models/$(basename "$model")" "http://127.0.0.1:$port/v1/chat/completions" "lmbridge:$name" \
+    "$tokens" "$idle_rounds" "$slots" "$context" "$idle_seconds" 2>> "$out/raw.txt" | grep '^|' >> "$out/results.md"
 done
 stop_gateway
 cat "$out/results.md"

@@ -197,7 +197,8 @@ public final class ConfigLoader {
     return new LlamaConfig(llama.getBoolean("enabled"), llama.getString("model_dir"), llama.getInteger("gpu_layers"),
         llama.getInteger("threads"), llama.getInteger("top_k"), llama.getDouble("top_p"),
         llama.getInteger("context_size"), llama.getInteger("slots"), llama.getInteger("max_queue"),
-        llama.getInteger("max_loaded"), llama.getInteger("stream_interval_ms"), strings(llama.getJsonArray("runner_jvm_options")),
+        llama.getInteger("max_loaded"), llama.getInteger("stream_interval_ms"),
+        llama.getInteger("slot_cache_idle_seconds"), strings(llama.getJsonArray("runner_jvm_options")),
         llama.getString("chat_template"), llama.getString("structured_mode"), llama.getString("structured_plan"),
         models);
   }

@@ -12,6 +12,7 @@ import java.util.List;
  * @param maxQueue        requests waiting for a slot beyond which a model answers 429
  * @param maxLoaded       loaded models beyond which the least recently used is unloaded
  * @param streamIntervalMillis at most one message per stream per this interval: faster tokens go out together
+ * @param slotCacheIdleSeconds a slot's prompt cache is emptied after this long unused (but the last used one); 0 keeps all
  * @param runnerJvmOptions options of each runner's JVM (heap, {@code -Dde.kherud.llama.lib.path=...})
  * @param chatTemplate    the template for models whose GGUF carries none (a llama.cpp name such as chatml)
  * @param structuredMode  strict, auto, prompt or off: how JSON output and tool calls are enforced
@@ -20,6 +21,7 @@ import java.util.List;
  */
 public record LlamaConfig(boolean enabled, String modelDir, int gpuLayers, int threads, int topK, double topP,
                           int contextSize, int slots, int maxQueue, int maxLoaded, int streamIntervalMillis,
+                          int slotCacheIdleSeconds,
                           List<String> runnerJvmOptions,
                           String chatTemplate, String structuredMode, String structuredPlan,
                           List<LocalModelConfig> models) {

@@ -166,6 +166,7 @@ public final class LocalModelsVerticle extends VerticleBase {
         declared != null && declared.slots() != null ? declared.slots() : settings.slots(),
         settings.maxQueue(),
         settings.streamIntervalMillis(),
+        settings.slotCacheIdleSeconds(),
         gpuLayers != null ? gpuLayers
             : declared != null && declared.gpuLayers() != null ? declared.gpuLayers() : settings.gpuLayers(),
         declared != null && declared.threads() != null ? declared.threads() : settings.threads(),

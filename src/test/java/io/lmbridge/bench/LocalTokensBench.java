@@ -52,7 +52,11 @@ import java.util.regex.Pattern;
  *   <li>{@code LocalTokensBench write DIR} writes the endless TinyGguf model to DIR;</li>
  *   <li>{@code LocalTokensBench compare LABEL MODEL_FILE URL MODEL_KEY TOKENS ROUNDS SLOTS CONTEXT} prints,
  *   for 1 and 4 concurrent streams, one Markdown table row (see {@link #ROW_HEADER}) and, on standard
- *   error, every run.</li>
+ *   error, every run;</li>
+ *   <li>{@code LocalTokensBench idle LABEL MODEL_FILE URL MODEL_KEY TOKENS ROUNDS SLOTS CONTEXT IDLE_SECONDS}
+ *   prints one row of {@link #IDLE_HEADER}: one stream's rate after a burst has used every slot, with
+ *   the burst's caches kept and emptied, driven the runner's way ({@link TokenStreams#clearIdle}) and
+ *   through the gateway, whose runner must empty them on its own once they are IDLE_SECONDS old.</li>
  * </ul>
  * Paths: "direct" leaves the choice of slot to llama.cpp and reads each stream on its own thread, as
  * the binding's documentation shows; "direct, runner's way" chooses slots and reads in turns as a
@@ -67,6 +71,10 @@ public final class LocalTokensBench {
       + " | Gateway tokens/s | Gateway / direct | Gateway / direct, runner's way | Direct first token p50 (ms)"
       + " | Direct, runner's way, first token p50 (ms) | Gateway first token p50 (ms) |\n"
       + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|";
+  private static final String IDLE_HEADER = "| Model | Runner's way, after a burst, tokens/s"
+      + " | Runner's way, burst's slots emptied, tokens/s | Emptied / kept | Emptying (ms)"
+      + " | Gateway, right after a burst, tokens/s | Gateway, after the idle time, tokens/s | After / before |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|---:|";
   private static final String PROMPT = "Tell me a story about a dog and a cat.";
   private static final Pattern FIRST_CONTENT = Pattern.compile("\"content\":\"[^\"]");
   /** Fresh JVMs interpret before they compile: the gateway's rate still climbed after 10 s of its streams. */
@@ -83,7 +91,9 @@ public final class LocalTokensBench {
       case "write" -> System.out.println(TinyGguf.writeEndless(Path.of(args[1]), "tiny-endless.gguf"));
       case "header" -> System.out.println(ROW_HEADER);
       case "compare" -> compare(args);
-      default -> throw new IllegalArgumentException("write, header or compare");
+      case "idle-header" -> System.out.println(IDLE_HEADER);
+      case "idle" -> idle(args);
+      default -> throw new IllegalArgumentException("write, header, compare, idle-header or idle");
     }
     System.exit(0);
   }
@@ -94,13 +104,9 @@ public final class LocalTokensBench {
     int rounds = Integer.parseInt(args[6]);
     int slots = Integer.parseInt(args[7]);
     int context = Integer.parseInt(args[8]);
-    // The same load settings a runner uses (local/runner/RunnerMain), with one thread as configured.
-    ModelParameters load = new ModelParameters().setModel(args[2]).setCtxSize(context * slots).setParallel(slots)
-        .setThreads(1).disableLog();
-    LlamaModel model = new LlamaModel(load);
-    LlamaModel runnersWay = new LlamaModel(load);
-    String prompt = model.applyTemplate(new InferenceParameters("")
-        .setMessages(null, List.of(new Pair<>("user", PROMPT))));
+    LlamaModel model = load(args[2], slots, context);
+    LlamaModel runnersWay = load(args[2], slots, context);
+    String prompt = chatPrompt(model);
     Map<String, StreamRun> paths = new LinkedHashMap<>();
     paths.put("direct", direct(model, prompt, tokens));
     paths.put("direct-runner", runnersWay(new TokenStreams(runnersWay, slots), prompt, tokens));
@@ -135,6 +141,69 @@ public final class LocalTokensBench {
           firstTokenP50(runs.get("direct")), firstTokenP50(runs.get("direct-runner")), firstTokenP50(runs.get("gateway")));
     }
     pool.shutdown();
+  }
+
+  /**
+   * Each round: a burst on every slot, one stream; a burst, the burst's slots emptied, one stream.
+   * The runner's way empties them at once; through the gateway, the round waits for the runner.
+   */
+  private static void idle(String[] args) throws Exception {
+    int tokens = Integer.parseInt(args[5]);
+    int rounds = Integer.parseInt(args[6]);
+    int slots = Integer.parseInt(args[7]);
+    int context = Integer.parseInt(args[8]);
+    long idleMillis = Long.parseLong(args[9]) * 1000;
+    LlamaModel model = load(args[2], slots, context);
+    TokenStreams streams = new TokenStreams(model, slots);
+    StreamRun runnersWay = runnersWay(streams, chatPrompt(model), tokens);
+    StreamRun gateway = gateway(args[3], args[4], tokens, slots);
+    // The runner looks every quarter of the idle time (at least every second), and takes a moment.
+    long wait = idleMillis + Math.max(1000, idleMillis / 4) + 500;
+    ExecutorService pool = Executors.newCachedThreadPool();
+    List<Run> kept = new ArrayList<>();
+    List<Run> emptied = new ArrayList<>();
+    List<Double> emptyingMillis = new ArrayList<>();
+    List<Run> gatewayKept = new ArrayList<>();
+    List<Run> gatewayEmptied = new ArrayList<>();
+    for (int round = -WARMUP_RUNS; round < rounds; round++) {
+      run(pool, runnersWay, slots);
+      Run before = run(pool, runnersWay, 1);
+      run(pool, runnersWay, slots);
+      long start = System.nanoTime();
+      streams.clearIdle(0);
+      double emptying = (System.nanoTime() - start) / 1e6;
+      Run after = run(pool, runnersWay, 1);
+      run(pool, gateway, slots);
+      Run gatewayBefore = run(pool, gateway, 1);
+      run(pool, gateway, slots);
+      Thread.sleep(wait);
+      Run gatewayAfter = run(pool, gateway, 1);
+      System.err.printf("idle round=%s runner_kept=%.0f runner_emptied=%.0f emptying_ms=%.1f gateway_kept=%.0f"
+          + " gateway_after_idle=%.0f%n", round < 0 ? "warmup" : Integer.toString(round + 1), before.tokensPerSecond(), after.tokensPerSecond(), emptying,
+          gatewayBefore.tokensPerSecond(), gatewayAfter.tokensPerSecond());
+      if (round >= 0) {
+        kept.add(before);
+        emptied.add(after);
+        emptyingMillis.add(emptying);
+        gatewayKept.add(gatewayBefore);
+        gatewayEmptied.add(gatewayAfter);
+      }
+    }
+    System.out.printf("| %s | %.0f | %.0f | %.2f | %.1f | %.0f | %.0f | %.2f |%n", args[1],
+        median(kept, Run::tokensPerSecond), median(emptied, Run::tokensPerSecond), medianRatio(emptied, kept),
+        median(emptyingMillis), median(gatewayKept, Run::tokensPerSecond),
+        median(gatewayEmptied, Run::tokensPerSecond), medianRatio(gatewayEmptied, gatewayKept));
+    pool.shutdown();
+  }
+
+  /** The same load settings a runner uses (local/runner/RunnerMain), with one thread as configured. */
+  private static LlamaModel load(String file, int slots, int context) {
+    return new LlamaModel(new ModelParameters().setModel(file).setCtxSize(context * slots).setParallel(slots)
+        .setThreads(1).disableLog());
+  }
+
+  private static String chatPrompt(LlamaModel model) {
+    return model.applyTemplate(new InferenceParameters("").setMessages(null, List.of(new Pair<>("user", PROMPT))));
   }
 
   private static StreamRun direct(LlamaModel model, String prompt, int tokens) {

@@ -23,9 +23,12 @@ import java.util.concurrent.TimeUnit;
  * A runner's model on the event bus, serving the same chat call contract as every provider adapter
  * at {@link Addresses#runner}. Generations run on a pool of worker threads, one per slot of the
  * model (llama.cpp batches them); requests beyond the slots wait, and beyond the queue get 429. A
- * model loaded with embeddings on also serves {@link Addresses#embeddings}.
+ * model loaded with embeddings on also serves {@link Addresses#embeddings}. Slots left unused for
+ * {@code slot_cache_idle_seconds} have their caches emptied ({@link TokenStreams#clearIdle}).
  */
 final class LlamaVerticle extends ProviderVerticle {
+
+  private static final System.Logger LOG = System.getLogger(LlamaVerticle.class.getName());
 
   private final ServedModel served;
   private final LlamaModel model;
@@ -46,11 +49,26 @@ final class LlamaVerticle extends ProviderVerticle {
     context = vertx.getOrCreateContext();
     // Generations are long by design: no blocked-thread warnings for them.
     slots = vertx.createSharedWorkerExecutor("llama-" + spec.runnerId(), spec.slots(), 1, TimeUnit.DAYS);
+    if (spec.slotCacheIdleSeconds() > 0 && spec.slots() > 1) {
+      long idle = TimeUnit.SECONDS.toMillis(spec.slotCacheIdleSeconds());
+      vertx.setPeriodic(Math.max(1000, idle / 4), id -> clearIdleSlots(idle));
+    }
     if (!spec.embedding()) {
       return super.start();
     }
     return vertx.eventBus().<JsonObject>consumer(Addresses.embeddings(providerName()), this::embed).completion()
         .compose(v -> super.start());
+  }
+
+  /** On a worker thread of its own, one clearing at a time, so that no generation waits for a thread. */
+  private void clearIdleSlots(long idleMillis) {
+    vertx.executeBlocking(() -> served.streams().clearIdle(TimeUnit.MILLISECONDS.toNanos(idleMillis)), true)
+        .onSuccess(cleared -> {
+          if (!cleared.isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, "emptied the caches of idle slots " + cleared);
+          }
+        })
+        .onFailure(failure -> LOG.log(System.Logger.Level.WARNING, "could not empty idle slots: " + failure));
   }
 
   /** Embeds each input on a slot's thread; an input longer than the context is refused, not cut. */

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
  * @param jinja          render the GGUF's own Jinja template (it has one)
  * @param templateTools  that template renders tools, so with the {@code auto} plan they go through it
  * @param streamIntervalMillis at most one bus message per stream per this interval
+ * @param slotCacheIdleSeconds a slot unused this long has its cache emptied (but the last used one); 0 never
  */
 public record RunnerSpec(
     String runnerId,
@@ -22,6 +23,7 @@ public record RunnerSpec(
     int slots,
     int maxQueue,
     int streamIntervalMillis,
+    int slotCacheIdleSeconds,
     int gpuLayers,
     int threads,
     String chatTemplate,

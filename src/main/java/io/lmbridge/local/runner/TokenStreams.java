@@ -7,6 +7,8 @@ import de.kherud.llama.LlamaOutput;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -32,16 +34,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * Its reader then waits across the step while the others' tokens queue up, spinning, and from then
  * on reads a step ahead of them, spinning again every step. A read that spun (used the CPU for most
  * of its wait) is the sign: its stream sits out the next round, and the others catch up.
+ *
+ * <p><b>Idle caches.</b> A slot keeps its cells after its generation ends, and since every step
+ * attends over every cell in use, the slots a burst of requests left behind slow down each later
+ * generation until they are used again. {@link #clearIdle} empties them: a one-token generation
+ * pinned to the slot without the prompt cache, which makes llama.cpp drop the slot's cells (the
+ * binding has no call that erases a slot).
  */
 public final class TokenStreams {
 
   /** Far above what a read costs that finds its token or sleeps (10 to 20 µs measured). */
   private static final long SPIN_NANOS = 50_000;
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+  /** One token in any vocabulary: an empty prompt is released by llama.cpp before its cells are dropped. */
+  private static final String CLEARING_PROMPT = ".";
 
   private final LlamaModel model;
   private final String[] cachedText;
   private final boolean[] busy;
+  /** The slot's cells hold a generation's text: it was not cleared since. */
+  private final boolean[] holdsCache;
+  private final long[] freedAt;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition[] due;
   private final boolean[] inTurns;
@@ -49,11 +62,15 @@ public final class TokenStreams {
   private final boolean spinsVisible = THREADS.isCurrentThreadCpuTimeSupported();
   /** The slot whose turn it is, or -1 when no stream takes turns. */
   private int turn = -1;
+  /** The slot freed last, whose cache is never cleared: a conversation's next turn would want it. */
+  private int lastFreed = -1;
 
   public TokenStreams(LlamaModel model, int slots) {
     this.model = model;
     cachedText = new String[slots];
     busy = new boolean[slots];
+    holdsCache = new boolean[slots];
+    freedAt = new long[slots];
     due = new Condition[slots];
     inTurns = new boolean[slots];
     sittingOut = new boolean[slots];
@@ -64,18 +81,46 @@ public final class TokenStreams {
   }
 
   /**
-   * Starts generating in a free slot. Callers run at most as many generations at once as the model
-   * has slots.
+   * Starts generating in a free slot, waiting while a clearing holds the last one. Callers run at
+   * most as many generations at once as the model has slots.
    *
    * @param prompt the prompt the parameters carry
    */
   public Stream open(InferenceParameters parameters, String prompt) {
-    int slot = takeSlot(prompt);
+    return start(takeSlot(prompt), parameters, prompt, true);
+  }
+
+  /**
+   * Empties the cache of every slot that no generation has used for {@code idleNanos}, except the
+   * slot used last.
+   *
+   * @return the slots emptied
+   */
+  public List<Integer> clearIdle(long idleNanos) {
+    List<Integer> cleared = new ArrayList<>();
+    for (int slot = 0; slot < busy.length; slot++) {
+      if (takeIdleSlot(slot, idleNanos)) {
+        Stream stream = start(slot, new InferenceParameters(CLEARING_PROMPT).setNPredict(1).setCachePrompt(false),
+            CLEARING_PROMPT, false);
+        try {
+          while (stream.hasNext()) {
+            stream.next();
+          }
+        } finally {
+          stream.cancel();
+        }
+        cleared.add(slot);
+      }
+    }
+    return cleared;
+  }
+
+  private Stream start(int slot, InferenceParameters parameters, String prompt, boolean cached) {
     try {
       return new Stream(model.generate(RawParameters.put(parameters, "id_slot", Integer.toString(slot))).iterator(),
-          slot, prompt);
+          slot, prompt, cached);
     } catch (RuntimeException e) {
-      freeSlot(slot, "");
+      freeSlot(slot, "", false);
       throw e;
     }
   }
@@ -86,13 +131,16 @@ public final class TokenStreams {
     private final LlamaIterator tokens;
     private final int slot;
     private final StringBuilder text;
+    /** A generation's: its slot's cells hold its text afterwards (not so for a clearing). */
+    private final boolean cached;
     private boolean started;
     private boolean ended;
 
-    private Stream(LlamaIterator tokens, int slot, String prompt) {
+    private Stream(LlamaIterator tokens, int slot, String prompt, boolean cached) {
       this.tokens = tokens;
       this.slot = slot;
       this.text = new StringBuilder(prompt);
+      this.cached = cached;
     }
 
     /** The slot it runs in, as llama.cpp numbers them. */
@@ -173,7 +221,7 @@ public final class TokenStreams {
       } finally {
         lock.unlock();
       }
-      freeSlot(slot, text.toString());
+      freeSlot(slot, cached ? text.toString() : "", cached);
     }
   }
 
@@ -203,6 +251,14 @@ public final class TokenStreams {
   }
 
   private synchronized int takeSlot(String prompt) {
+    while (!anyFree()) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for a free slot", e);
+      }
+    }
     int chosen = -1;
     int longest = 0;
     for (int slot = 0; slot < busy.length; slot++) {
@@ -214,9 +270,6 @@ public final class TokenStreams {
         chosen = slot;
         longest = shared;
       }
-    }
-    if (chosen < 0) {
-      throw new IllegalStateException("more generations than slots");
     }
     if (2 * longest < prompt.length()) {
       chosen = lowestFree();
@@ -233,9 +286,32 @@ public final class TokenStreams {
     }
   }
 
-  private synchronized void freeSlot(int slot, String text) {
+  private synchronized boolean takeIdleSlot(int slot, long idleNanos) {
+    if (busy[slot] || !holdsCache[slot] || slot == lastFreed || System.nanoTime() - freedAt[slot] < idleNanos) {
+      return false;
+    }
+    busy[slot] = true;
+    return true;
+  }
+
+  private boolean anyFree() {
+    for (boolean taken : busy) {
+      if (!taken) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private synchronized void freeSlot(int slot, String text, boolean cached) {
     cachedText[slot] = text;
+    holdsCache[slot] = cached;
+    if (cached) {
+      freedAt[slot] = System.nanoTime();
+      lastFreed = slot;
+    }
     busy[slot] = false;
+    notifyAll();
   }
 
   private static int commonPrefix(String a, String b) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -65,6 +66,26 @@ class TokenStreamsTest {
     TokenStreams.Stream followUp = open(streams, "The weather today" + answer + " And tomorrow?", 16);
 
     assertThat(followUp.slot()).isEqualTo(weather.slot()).isEqualTo(1);
+    readAll(followUp);
+  }
+
+  @Test
+  void idleSlotsAreEmptiedExceptBusyOnesAndTheOneUsedLast() {
+    TokenStreams streams = new TokenStreams(model, SLOTS);
+    TokenStreams.Stream story = open(streams, "Once upon a time", 16);
+    TokenStreams.Stream weather = open(streams, "The weather today", 16);
+    TokenStreams.Stream other = open(streams, "Something else entirely", 16);
+    String answer = readAll(weather);
+    readAll(other);
+
+    assertThat(streams.clearIdle(TimeUnit.HOURS.toNanos(1))).isEmpty();
+    assertThat(streams.clearIdle(0)).containsExactly(weather.slot());
+    assertThat(streams.clearIdle(0)).isEmpty();
+    readAll(story);
+
+    // Its text is gone from slot 1, so the weather's next turn goes to the lowest free slot.
+    TokenStreams.Stream followUp = open(streams, "The weather today" + answer + " And tomorrow?", 16);
+    assertThat(followUp.slot()).isZero();
     readAll(followUp);
   }
 
