@@ -102,36 +102,41 @@ final class LlamaVerticle extends ProviderVerticle {
 
   @Override
   protected Future<ChatResponse> complete(ChatRequest request, CallContext call) {
-    Generation generation = admit(request, call);
-    return slots.<ChatResponse>executeBlocking(generation::complete, false)
-        .onComplete(done -> admitted--);
+    return admit(request, call).compose(generation -> slots.<ChatResponse>executeBlocking(generation::complete, false)
+        .onComplete(done -> admitted--));
   }
 
   @Override
   protected Future<Void> stream(ChatRequest request, EventSink sink, CallContext call) {
-    Generation generation = admit(request, call);
-    CoalescingSink events = new CoalescingSink(context, sink, spec.streamIntervalMillis());
-    slots.executeBlocking(() -> {
-      generation.run(events::add);
+    return admit(request, call).map(generation -> {
+      CoalescingSink events = new CoalescingSink(context, sink, spec.streamIntervalMillis());
+      slots.executeBlocking(() -> {
+        generation.run(events::add);
+        return null;
+      }, false).onComplete(done -> {
+        admitted--;
+        events.end(done.failed() ? ApiError.internal("local model: " + done.cause().getMessage()) : null);
+      });
       return null;
-    }, false).onComplete(done -> {
-      admitted--;
-      events.end(done.failed() ? ApiError.internal("local model: " + done.cause().getMessage()) : null);
     });
-    return Future.succeededFuture();
   }
 
-  /** Prepares the generation, so a bad request fails before it is accepted, and takes its place in line. */
-  private Generation admit(ChatRequest request, CallContext call) {
+  /**
+   * Takes the request's place in line and prepares its generation, so that a bad request fails
+   * before it is accepted. Preparing renders the template, counts the prompt's tokens and converts
+   * schemas to grammars, natively and in time that grows with the prompt: on a worker thread, where
+   * it neither holds up this event loop (every stream's tokens pass through it) nor waits for a slot.
+   */
+  private Future<Generation> admit(ChatRequest request, CallContext call) {
     if (admitted >= spec.slots() + spec.maxQueue()) {
-      throw new ApiError(429, "rate_limit_error", "local model '" + spec.model() + "' is busy: " + spec.slots()
-          + " requests generating and " + spec.maxQueue() + " waiting; retry shortly", null, "model_busy", "1")
-          .exception();
+      return Future.failedFuture(new ApiError(429, "rate_limit_error", "local model '" + spec.model() + "' is busy: "
+          + spec.slots() + " requests generating and " + spec.maxQueue() + " waiting; retry shortly", null,
+          "model_busy", "1").exception());
     }
-    Generation generation = Generation.prepare(served, request);
     admitted++;
-    call.onCancel(generation::cancel);
-    return generation;
+    return vertx.<Generation>executeBlocking(() -> Generation.prepare(served, request), false)
+        .onFailure(refused -> admitted--)
+        .onSuccess(generation -> call.onCancel(generation::cancel));
   }
 
 }
