@@ -50,10 +50,9 @@ public final class TokenStreams {
   private static final String CLEARING_PROMPT = ".";
 
   private final LlamaModel model;
+  /** What each slot's cells hold, as text: empty when nothing worth keeping (never used, or emptied). */
   private final String[] cachedText;
   private final boolean[] busy;
-  /** The slot's cells hold a generation's text: it was not cleared since. */
-  private final boolean[] holdsCache;
   private final long[] freedAt;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition[] due;
@@ -69,7 +68,6 @@ public final class TokenStreams {
     this.model = model;
     cachedText = new String[slots];
     busy = new boolean[slots];
-    holdsCache = new boolean[slots];
     freedAt = new long[slots];
     due = new Condition[slots];
     inTurns = new boolean[slots];
@@ -120,7 +118,7 @@ public final class TokenStreams {
       return new Stream(model.generate(RawParameters.put(parameters, "id_slot", Integer.toString(slot))).iterator(),
           slot, prompt, cached);
     } catch (RuntimeException e) {
-      freeSlot(slot, "", false);
+      freeSlot(slot, "");
       throw e;
     }
   }
@@ -221,7 +219,7 @@ public final class TokenStreams {
       } finally {
         lock.unlock();
       }
-      freeSlot(slot, cached ? text.toString() : "", cached);
+      freeSlot(slot, cached ? text.toString() : "");
     }
   }
 
@@ -287,7 +285,8 @@ public final class TokenStreams {
   }
 
   private synchronized boolean takeIdleSlot(int slot, long idleNanos) {
-    if (busy[slot] || !holdsCache[slot] || slot == lastFreed || System.nanoTime() - freedAt[slot] < idleNanos) {
+    if (busy[slot] || cachedText[slot].isEmpty() || slot == lastFreed
+        || System.nanoTime() - freedAt[slot] < idleNanos) {
       return false;
     }
     busy[slot] = true;
@@ -303,10 +302,9 @@ public final class TokenStreams {
     return false;
   }
 
-  private synchronized void freeSlot(int slot, String text, boolean cached) {
+  private synchronized void freeSlot(int slot, String text) {
     cachedText[slot] = text;
-    holdsCache[slot] = cached;
-    if (cached) {
+    if (!text.isEmpty()) {
       freedAt[slot] = System.nanoTime();
       lastFreed = slot;
     }
