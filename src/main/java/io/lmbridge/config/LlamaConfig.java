@@ -12,7 +12,8 @@ import java.util.List;
  * @param maxQueue        requests waiting for a slot beyond which a model answers 429
  * @param maxLoaded       loaded models beyond which the least recently used is unloaded
  * @param streamIntervalMillis at most one message per stream per this interval: faster tokens go out together
- * @param slotCacheIdleSeconds a slot's prompt cache is emptied after this long unused (but the last used one); 0 keeps all
+ * @param slotCacheIdleSeconds a slot's prompt cache is emptied after this long unused, but for the slot
+ *     used last; 0 keeps every cache
  * @param runnerJvmOptions options of each runner's JVM (heap, {@code -Dde.kherud.llama.lib.path=...})
  * @param chatTemplate    the template for models whose GGUF carries none (a llama.cpp name such as chatml)
  * @param structuredMode  strict, auto, prompt or off: how JSON output and tool calls are enforced

@@ -179,8 +179,9 @@ public final class LocalTokensBench {
       Thread.sleep(wait);
       Run gatewayAfter = run(pool, gateway, 1);
       System.err.printf("idle round=%s runner_kept=%.0f runner_emptied=%.0f emptying_ms=%.1f gateway_kept=%.0f"
-          + " gateway_after_idle=%.0f%n", round < 0 ? "warmup" : Integer.toString(round + 1), before.tokensPerSecond(), after.tokensPerSecond(), emptying,
-          gatewayBefore.tokensPerSecond(), gatewayAfter.tokensPerSecond());
+          + " gateway_after_idle=%.0f%n", round < 0 ? "warmup" : Integer.toString(round + 1),
+          before.tokensPerSecond(), after.tokensPerSecond(), emptying, gatewayBefore.tokensPerSecond(),
+          gatewayAfter.tokensPerSecond());
       if (round >= 0) {
         kept.add(before);
         emptied.add(after);
