@@ -7,7 +7,8 @@ import java.util.List;
  * Joins text deltas that arrived together: a batch of forty one-token deltas becomes one delta of
  * forty tokens, so it is one SSE chunk or one realtime event, not forty. Clients append deltas, so
  * what they build is the same, and a fast model (a local one, or an upstream burst) costs one frame
- * per batch instead of one per token. Only adjacent deltas of the same choice and kind are joined, so order never changes.
+ * per batch instead of one per token. Only adjacent deltas of the same choice and kind are joined,
+ * so order never changes.
  */
 public final class ChatEventMerger {
 

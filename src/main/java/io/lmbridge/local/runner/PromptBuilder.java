@@ -80,7 +80,8 @@ final class PromptBuilder {
     JsonArray described = new JsonArray();
     for (Tool tool : tools) {
       described.add(new JsonObject().put("type", "function").put("function", new JsonObject()
-          .put("name", tool.name()).put("description", tool.description()).put("parameters", ToolCalls.parameters(tool))));
+          .put("name", tool.name()).put("description", tool.description())
+          .put("parameters", ToolCalls.parameters(tool))));
     }
     return described;
   }
