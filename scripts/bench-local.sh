@@ -48,8 +48,20 @@ trap 'exit 130' INT TERM
 ./mvnw -q -DskipTests package
 classpath="target/lmbridge.jar:target/test-classes"
 mkdir -p "$out" "$work/models" "$work/tmp"
+# What the benchmark JVM says besides its output goes to the raw log.
 bench() {
-  "$java" -Dde.kherud.llama.tmpdir="$work/tmp" -cp "$classpath" io.lmbridge.bench.LocalTokensBench "$@" 2>/dev/null
+  "$java" -Dde.kherud.llama.tmpdir="$work/tmp" -cp "$classpath" io.lmbridge.bench.LocalTokensBench "$@" 2>> "$out/raw.txt"
+}
+model_name() {
+  basename "$1" .gguf | tr '[:upper:]' '[:lower:]'
+}
+# One measure (compare or idle) of MODEL over ROUNDS rounds, plus its own arguments: rows to the table.
+bench_model() {
+  local mode=$1 model=$2 rounds=$3 name
+  shift 3
+  name=$(model_name "$model")
+  bench "$mode" "$name" "$work/models/$(basename "$model")" "http://127.0.0.1:$port/v1/chat/completions" \
+    "lmbridge:$name" "$tokens" "$rounds" "$slots" "$context" "$@" | grep '^|' >> "$out/results.md"
 }
 
 models=${BENCH_MODELS:-"$(bench write "$work/models") $( [[ -f ../shared/models/stories260K.gguf ]] && echo ../shared/models/stories260K.gguf)"}
@@ -90,12 +102,10 @@ done
 : > "$out/raw.txt"
 
 for model in $models; do
-  name=$(basename "$model" .gguf | tr '[:upper:]' '[:lower:]')
+  name=$(model_name "$model")
   load_model load "$name"
   echo "$name" >&2
-  "$java" -Dde.kherud.llama.tmpdir="$work/tmp" -cp "$classpath" io.lmbridge.bench.LocalTokensBench compare "$name" \
-    "$work/models/$(basename "$model")" "http://127.0.0.1:$port/v1/chat/completions" "lmbridge:$name" \
-    "$tokens" "$rounds" "$slots" "$context" 2>> "$out/raw.txt" | grep '^|' >> "$out/results.md"
+  bench_model compare "$model" "$rounds"
 done
 
 # The running config is reloaded within a second; a model takes its settings when it loads.
@@ -109,13 +119,11 @@ sleep 2
   bench idle-header
 } >> "$out/results.md"
 for model in $models; do
-  name=$(basename "$model" .gguf | tr '[:upper:]' '[:lower:]')
+  name=$(model_name "$model")
   load_model unload "$name"
   load_model load "$name"
   echo "$name, idle slots" >&2
-  "$java" -Dde.kherud.llama.tmpdir="$work/tmp" -cp "$classpath" io.lmbridge.bench.LocalTokensBench idle "$name" \
-    "$work/models/$(basename "$model")" "http://127.0.0.1:$port/v1/chat/completions" "lmbridge:$name" \
-    "$tokens" "$idle_rounds" "$slots" "$context" "$idle_seconds" 2>> "$out/raw.txt" | grep '^|' >> "$out/results.md"
+  bench_model idle "$model" "$idle_rounds" "$idle_seconds"
 done
 stop_gateway
 cat "$out/results.md"
