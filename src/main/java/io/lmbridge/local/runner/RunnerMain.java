@@ -100,7 +100,7 @@ public final class RunnerMain {
         .setModel(spec.path())
         .setCtxSize(spec.contextSize() * spec.slots())
         .setParallel(spec.slots())
-        .setGpuLayers(spec.gpuLayers());
+        .setGpuLayers(llamaGpuLayers(spec.gpuLayers()));
     if (spec.threads() > 0) {
       parameters.setThreads(spec.threads());
     }
@@ -117,6 +117,15 @@ public final class RunnerMain {
       parameters.disableLog();
     }
     return parameters;
+  }
+
+  /**
+   * llama.cpp's layer count for a configured {@code gpu_layers}. Here -1 means every layer; to llama.cpp
+   * b4916 it means its own default, which is none on CUDA (only Metal builds default to all), so every
+   * layer is asked for the way llama.cpp's Metal default does, by a count no model reaches.
+   */
+  public static int llamaGpuLayers(int gpuLayers) {
+    return gpuLayers < 0 ? 999 : gpuLayers;
   }
 
   private static void tell(Vertx vertx, RunnerSpec spec, JsonObject event) throws Exception {
