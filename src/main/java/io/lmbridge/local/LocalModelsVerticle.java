@@ -90,9 +90,9 @@ public final class LocalModelsVerticle extends VerticleBase {
         case ServiceActions.ACQUIRE -> acquire(body.getString("model"), null)
             .map(runnerId -> new JsonObject().put("runner_id", runnerId));
         case ServiceActions.LOAD -> acquire(body.getString("model"), body.getInteger("gpu_layers"))
-            .map(runnerId -> describe(body.getString("model")));
+            .compose(runnerId -> describe(body.getString("model")));
         case ServiceActions.UNLOAD -> unload(body.getString("model"));
-        case ServiceActions.LIST -> Future.succeededFuture(list());
+        case ServiceActions.LIST -> list();
         default -> Future.failedFuture(ApiError.internal("unknown local-models action").exception());
       };
     } catch (ApiException e) {
@@ -264,10 +264,10 @@ public final class LocalModelsVerticle extends VerticleBase {
     Runner runner = byModel.get(name);
     if (runner == null) {
       ModelCatalog.find(config.get().llama(), name, "model");
-      return Future.succeededFuture(describe(name));
+      return describe(name);
     }
     unload(runner);
-    return Future.fromCompletionStage(runner.process.onExit(), context).map(exited -> describe(name));
+    return Future.fromCompletionStage(runner.process.onExit(), context).compose(exited -> describe(name));
   }
 
   private void unload(Runner runner) {
@@ -276,20 +276,31 @@ public final class LocalModelsVerticle extends VerticleBase {
     runner.process.stop();
   }
 
-  private JsonObject list() {
-    JsonArray models = new JsonArray();
-    ModelCatalog.scan(config.get().llama()).values().forEach(model -> models.add(describe(model.name(), model)));
-    return new JsonObject().put("models", models);
+  /** Every model, and the GPUs' memory: what a load takes and an unload gives back. */
+  private Future<JsonObject> list() {
+    return gpuMemory().map(gpu -> {
+      JsonArray models = new JsonArray();
+      ModelCatalog.scan(config.get().llama()).values()
+          .forEach(model -> models.add(describe(model.name(), model, gpu)));
+      return new JsonObject().put("models", models).put("gpus", gpu.devicesJson());
+    });
   }
 
-  private JsonObject describe(String name) {
-    return describe(name, ModelCatalog.scan(config.get().llama()).get(name));
+  /** One model, for the answer to a load or an unload, with the GPUs' memory as it is afterwards. */
+  private Future<JsonObject> describe(String name) {
+    return gpuMemory().map(gpu -> describe(name, ModelCatalog.scan(config.get().llama()).get(name), gpu)
+        .put("gpus", gpu.devicesJson()));
+  }
+
+  private Future<GpuMemory> gpuMemory() {
+    return GpuMemory.available() ? vertx.executeBlocking(GpuMemory::read, false)
+        : Future.succeededFuture(GpuMemory.NONE);
   }
 
   /** @param model its catalog entry, or null when its file has gone */
-  private JsonObject describe(String name, ModelCatalog.LocalModel model) {
+  private JsonObject describe(String name, ModelCatalog.LocalModel model, GpuMemory gpu) {
     Runner runner = byModel.get(name);
-    JsonObject json = runner != null ? runner.describe() : new JsonObject().put("state", "not_loaded")
+    JsonObject json = runner != null ? runner.describe(gpu) : new JsonObject().put("state", "not_loaded")
         .put("loaded", false).put("gpu_layers", config.get().llama().gpuLayers());
     json.put("name", name).put("key", "lmbridge:" + name).put("path", model == null ? null : model.path().toString());
     Failures failed = failures.get(name);

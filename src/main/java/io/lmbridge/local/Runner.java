@@ -30,7 +30,7 @@ final class Runner {
     this.process = process;
   }
 
-  JsonObject describe() {
+  JsonObject describe(GpuMemory gpu) {
     return new JsonObject()
         .put("state", state.name().toLowerCase(Locale.ROOT))
         .put("loaded", state == State.READY)
@@ -41,6 +41,7 @@ final class Runner {
         .put("slots", spec.slots())
         .put("tools", tools)
         .put("memory_bytes", process.residentBytes())
+        .put("gpu_memory_bytes", gpu.processBytes(process.pid()))
         .put("loaded_at", loadedAt == null ? null : loadedAt.toString());
   }
 }

@@ -67,6 +67,7 @@ public final class StatusEndpoint {
     Future<JsonObject> localModels = part(Addresses.LOCAL_MODELS, ServiceActions.LIST);
     Future.join(cache, requestLog, localModels).onComplete(parts -> {
       status.put("models", loaded(localModels.result()))
+          .put("gpus", localModels.result().getJsonArray("gpus", new JsonArray()))
           .put("cache", cache.result())
           .put("request_log", requestLog.result());
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(status.toBuffer());
