@@ -105,6 +105,30 @@ class TinyGgufTest {
   }
 
   @Test
+  void theQuantizedModelDecodesAsItsF32Original() {
+    TinyGguf.Shape quantized = new TinyGguf.Shape(64, 2, 4, 2, 128, true);
+    LlamaModel f32 = load(TinyGguf.writeEndless(dir, "Endless-F32.gguf"), new ModelParameters());
+    LlamaModel q8 = load(TinyGguf.writeEndless(dir, "Endless-Q8_0.gguf", quantized), new ModelParameters());
+    InferenceParameters greedy = request("Once upon a time").setTemperature(0).setNPredict(12);
+
+    // Q8_0 keeps each weight within 1/254 of its block's largest, too little to change a greedy choice here.
+    assertThat(q8.complete(greedy)).isNotEmpty().isEqualTo(f32.complete(greedy));
+  }
+
+  @Test
+  void aWiderShapeLoadsAndRunsToMaxTokens() {
+    LlamaModel wide = load(TinyGguf.writeEndless(dir, "Wide-Q8_0.gguf", TinyGguf.Shape.ofWidth(256, 2)),
+        new ModelParameters());
+    int chunks = 0;
+    for (LlamaOutput ignored : wide.generate(request("Once upon a time").setNPredict(20))) {
+      chunks++;
+    }
+
+    // One chunk per token, then the binding's final empty one: an endless model stops only at the limit.
+    assertThat(chunks).isEqualTo(21);
+  }
+
+  @Test
   void chatTemplateRendersFromTheFileWithAndWithoutJinja() {
     String chatml = """
         <|im_start|>system

@@ -1,5 +1,6 @@
 package io.lmbridge.testkit;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -12,9 +13,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Writes a GGUF v3 file: header, metadata key/values, tensor descriptions, then F32 tensor data, all
- * little-endian, each tensor's data starting on a {@link #ALIGNMENT}-byte boundary. Only the value
- * types {@link TinyGguf} needs are supported.
+ * Writes a GGUF v3 file: header, metadata key/values, tensor descriptions, then tensor data (F32 or
+ * Q8_0), all little-endian, each tensor's data starting on a {@link #ALIGNMENT}-byte boundary. Only
+ * the value types {@link TinyGguf} needs are supported.
  */
 final class GgufWriter {
 
@@ -28,6 +29,10 @@ final class GgufWriter {
   private static final int TYPE_STRING = 8;
   private static final int TYPE_ARRAY = 9;
   private static final int GGML_TYPE_F32 = 0;
+  private static final int GGML_TYPE_Q8_0 = 8;
+  /** Q8_0 stores blocks of 32 weights: an F16 scale, then 32 signed bytes. */
+  private static final int Q8_0_BLOCK = 32;
+  private static final int Q8_0_BLOCK_BYTES = 2 + Q8_0_BLOCK;
 
   private final Bytes metadata = new Bytes();
   private int metadataCount;
@@ -37,8 +42,9 @@ final class GgufWriter {
    * A tensor as GGUF stores it.
    *
    * @param dims fastest-varying dimension first (GGML's {@code ne[0]}: the length of a row)
+   * @param data encoded as {@code type} says
    */
-  private record Tensor(String name, long[] dims, float[] data) {
+  private record Tensor(String name, long[] dims, int type, byte[] data) {
   }
 
   GgufWriter string(String key, String value) {
@@ -89,6 +95,60 @@ final class GgufWriter {
    * @param dims fastest-varying dimension first, as GGUF stores them
    */
   GgufWriter tensor(String name, float[] data, long... dims) {
+    checkCount(name, data, dims);
+    ByteBuffer bytes = ByteBuffer.allocate(4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.asFloatBuffer().put(data);
+    tensors.add(new Tensor(name, dims, GGML_TYPE_F32, bytes.array()));
+    return this;
+  }
+
+  /**
+   * Adds a tensor quantized to Q8_0, the 8-bit type llama.cpp's own tools write: each block's scale is
+   * its largest magnitude over 127. Rows ({@code dims[0]}) must be a whole number of blocks.
+   */
+  GgufWriter q8Tensor(String name, float[] data, long... dims) {
+    checkCount(name, data, dims);
+    if (dims[0] % Q8_0_BLOCK != 0) {
+      throw new IllegalArgumentException(name + ": rows of " + dims[0] + " are not whole Q8_0 blocks");
+    }
+    ByteBuffer bytes = ByteBuffer.allocate(data.length / Q8_0_BLOCK * Q8_0_BLOCK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (int block = 0; block < data.length; block += Q8_0_BLOCK) {
+      float largest = 0;
+      for (int i = block; i < block + Q8_0_BLOCK; i++) {
+        largest = Math.max(largest, Math.abs(data[i]));
+      }
+      float scale = largest / 127;
+      bytes.putShort(float16(scale));
+      for (int i = block; i < block + Q8_0_BLOCK; i++) {
+        bytes.put((byte) (scale == 0 ? 0 : Math.round(data[i] / scale)));
+      }
+    }
+    tensors.add(new Tensor(name, dims, GGML_TYPE_Q8_0, bytes.array()));
+    return this;
+  }
+
+  /** IEEE half precision, rounding half up (Java 17 has no conversion of its own). */
+  static short float16(float value) {
+    int bits = Float.floatToIntBits(value);
+    int sign = (bits >>> 16) & 0x8000;
+    int exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+    int mantissa = bits & 0x7fffff;
+    if (exponent >= 31) {
+      return (short) (sign | 0x7c00);
+    }
+    if (exponent <= 0) {
+      if (exponent < -10) {
+        return (short) sign;
+      }
+      int full = mantissa | 0x800000;
+      int shift = 14 - exponent;
+      return (short) (sign | ((full >> shift) + ((full >> (shift - 1)) & 1)));
+    }
+    // A carry out of the mantissa rounds into the exponent, as it should.
+    return (short) ((sign | exponent << 10 | mantissa >> 13) + ((mantissa >> 12) & 1));
+  }
+
+  private static void checkCount(String name, float[] data, long[] dims) {
     long count = 1;
     for (long dim : dims) {
       count *= dim;
@@ -96,8 +156,6 @@ final class GgufWriter {
     if (count != data.length) {
       throw new IllegalArgumentException(name + ": " + data.length + " values for dims " + Arrays.toString(dims));
     }
-    tensors.add(new Tensor(name, dims, data));
-    return this;
   }
 
   void write(Path file) throws IOException {
@@ -110,16 +168,15 @@ final class GgufWriter {
       for (long dim : tensor.dims()) {
         head.int64(dim);
       }
-      head.int32(GGML_TYPE_F32).int64(offset);
-      offset = align(offset + 4L * tensor.data().length);
+      head.int32(tensor.type()).int64(offset);
+      offset = align(offset + tensor.data().length);
     }
     head.pad();
-    try (OutputStream out = Files.newOutputStream(file)) {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
       out.write(head.toArray());
       for (Tensor tensor : tensors) {
-        ByteBuffer data = ByteBuffer.allocate((int) align(4L * tensor.data().length)).order(ByteOrder.LITTLE_ENDIAN);
-        data.asFloatBuffer().put(tensor.data());
-        out.write(data.array());
+        out.write(tensor.data());
+        out.write(new byte[(int) (align(tensor.data().length) - tensor.data().length)]);
       }
     }
   }

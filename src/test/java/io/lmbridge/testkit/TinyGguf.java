@@ -74,12 +74,35 @@ public final class TinyGguf {
       {%- if add_generation_prompt %}<|im_start|>assistant
       {% endif %}""";
 
-  private static final int EMBEDDING = 64;
-  private static final int LAYERS = 2;
-  private static final int HEADS = 4;
-  private static final int KV_HEADS = 2;
-  private static final int HEAD_DIM = EMBEDDING / HEADS;
-  private static final int FEED_FORWARD = 128;
+  /**
+   * The model's size.
+   *
+   * @param quantized weight matrices in Q8_0 rather than F32 (norms stay F32, as llama.cpp keeps them)
+   */
+  public record Shape(int embedding, int layers, int heads, int kvHeads, int feedForward, boolean quantized) {
+
+    /** The 0.5 MB model the tests use. */
+    public static final Shape TINY = new Shape(64, 2, 4, 2, 128, false);
+
+    /**
+     * A model with Llama 3's proportions, quantized: heads of 64, a KV head per four heads, a
+     * feed-forward four times as wide. {@code ofWidth(2048, 16)} has Llama 3.2 1B's layers, for
+     * benchmarks that need a model whose decoding is memory-bound, as real ones are.
+     */
+    public static Shape ofWidth(int embedding, int layers) {
+      return new Shape(embedding, layers, embedding / 64, embedding / 256, 4 * embedding, true);
+    }
+
+    int headDim() {
+      return embedding / heads;
+    }
+
+    /** Keeps the tiny model's activation scale at any width: weights shrink as rows grow. */
+    double weightScale() {
+      return Math.sqrt((double) TINY.embedding / embedding);
+    }
+  }
+
   private static final long SEED = 20250320L;
   /**
    * Random weights would pick the 256 byte tokens most of the time and write invalid UTF-8. So every
@@ -120,12 +143,12 @@ public final class TinyGguf {
    *     named at load time, as the trained test models in {@code ../shared/models} do
    */
   public static Path write(Path dir, String fileName, boolean chatTemplate) {
-    return write(dir, fileName, chatTemplate ? CHATML : null, END_BIAS);
+    return write(dir, fileName, chatTemplate ? CHATML : null, END_BIAS, Shape.TINY);
   }
 
   /** Writes the model with the given Jinja chat template. */
   public static Path write(Path dir, String fileName, String chatTemplate) {
-    return write(dir, fileName, chatTemplate, END_BIAS);
+    return write(dir, fileName, chatTemplate, END_BIAS, Shape.TINY);
   }
 
   /**
@@ -133,7 +156,12 @@ public final class TinyGguf {
    * tests that need a stream to still be running when they act on it.
    */
   public static Path writeEndless(Path dir, String fileName) {
-    return write(dir, fileName, CHATML, ENDLESS_BIAS);
+    return writeEndless(dir, fileName, Shape.TINY);
+  }
+
+  /** Writes an endless model of the given size. */
+  public static Path writeEndless(Path dir, String fileName, Shape shape) {
+    return write(dir, fileName, CHATML, ENDLESS_BIAS, shape);
   }
 
   /** Writes a GGUF header that names an architecture, and nothing else: for files a build cannot load. */
@@ -148,7 +176,7 @@ public final class TinyGguf {
     return file;
   }
 
-  private static Path write(Path dir, String fileName, String chatTemplate, float endBias) {
+  private static Path write(Path dir, String fileName, String chatTemplate, float endBias, Shape shape) {
     Path file = dir.resolve(fileName);
     Vocabulary vocabulary = vocabulary();
     GgufWriter gguf = new GgufWriter()
@@ -156,13 +184,13 @@ public final class TinyGguf {
         .string("general.name", "TinyGguf")
         .uint32("general.alignment", GgufWriter.ALIGNMENT)
         .uint32("llama.context_length", CONTEXT_LENGTH)
-        .uint32("llama.embedding_length", EMBEDDING)
-        .uint32("llama.block_count", LAYERS)
-        .uint32("llama.feed_forward_length", FEED_FORWARD)
-        .uint32("llama.attention.head_count", HEADS)
-        .uint32("llama.attention.head_count_kv", KV_HEADS)
+        .uint32("llama.embedding_length", shape.embedding())
+        .uint32("llama.block_count", shape.layers())
+        .uint32("llama.feed_forward_length", shape.feedForward())
+        .uint32("llama.attention.head_count", shape.heads())
+        .uint32("llama.attention.head_count_kv", shape.kvHeads())
         .float32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
-        .uint32("llama.rope.dimension_count", HEAD_DIM)
+        .uint32("llama.rope.dimension_count", shape.headDim())
         .float32("llama.rope.freq_base", 10000f)
         .uint32("llama.vocab_size", vocabulary.size())
         .string("tokenizer.ggml.model", "llama")
@@ -177,7 +205,7 @@ public final class TinyGguf {
     if (chatTemplate != null) {
       gguf.string("tokenizer.chat_template", chatTemplate);
     }
-    addTensors(gguf, vocabulary, endBias);
+    addTensors(gguf, vocabulary, endBias, shape);
     try {
       gguf.write(file);
     } catch (IOException e) {
@@ -186,39 +214,70 @@ public final class TinyGguf {
     return file;
   }
 
-  private static void addTensors(GgufWriter gguf, Vocabulary vocabulary, float endBias) {
+  private static void addTensors(GgufWriter gguf, Vocabulary vocabulary, float endBias, Shape shape) {
     SplittableRandom random = new SplittableRandom(SEED);
-    int kvWidth = KV_HEADS * HEAD_DIM;
-    float[] embeddings = weights(random, EMBEDDING * vocabulary.size());
-    float[] output = weights(random, EMBEDDING * vocabulary.size());
+    int width = shape.embedding();
+    int kvWidth = shape.kvHeads() * shape.headDim();
+    int feedForward = shape.feedForward();
+    Weights weights = new Weights(gguf, random, shape);
+    float[] embeddings = weights.values(width * vocabulary.size());
+    float[] output = weights.values(width * vocabulary.size());
     for (int token = 0; token < vocabulary.size(); token++) {
-      embeddings[token * EMBEDDING] = 1f;
-      output[token * EMBEDDING] = vocabulary.outputBias(token, endBias);
+      embeddings[token * width] = 1f;
+      output[token * width] = vocabulary.outputBias(token, endBias);
     }
-    gguf.tensor("token_embd.weight", embeddings, EMBEDDING, vocabulary.size())
-        .tensor("output_norm.weight", ones(EMBEDDING), EMBEDDING)
-        .tensor("output.weight", output, EMBEDDING, vocabulary.size());
-    for (int layer = 0; layer < LAYERS; layer++) {
+    weights.matrix("token_embd.weight", embeddings, width, vocabulary.size());
+    gguf.tensor("output_norm.weight", ones(width), width);
+    weights.matrix("output.weight", output, width, vocabulary.size());
+    for (int layer = 0; layer < shape.layers(); layer++) {
       String block = "blk." + layer + ".";
-      gguf.tensor(block + "attn_norm.weight", ones(EMBEDDING), EMBEDDING)
-          .tensor(block + "attn_q.weight", weights(random, EMBEDDING * EMBEDDING), EMBEDDING, EMBEDDING)
-          .tensor(block + "attn_k.weight", weights(random, EMBEDDING * kvWidth), EMBEDDING, kvWidth)
-          .tensor(block + "attn_v.weight", weights(random, EMBEDDING * kvWidth), EMBEDDING, kvWidth)
-          .tensor(block + "attn_output.weight", weights(random, EMBEDDING * EMBEDDING), EMBEDDING, EMBEDDING)
-          .tensor(block + "ffn_norm.weight", ones(EMBEDDING), EMBEDDING)
-          .tensor(block + "ffn_gate.weight", weights(random, EMBEDDING * FEED_FORWARD), EMBEDDING, FEED_FORWARD)
-          .tensor(block + "ffn_up.weight", weights(random, EMBEDDING * FEED_FORWARD), EMBEDDING, FEED_FORWARD)
-          .tensor(block + "ffn_down.weight", weights(random, FEED_FORWARD * EMBEDDING), FEED_FORWARD, EMBEDDING);
+      gguf.tensor(block + "attn_norm.weight", ones(width), width);
+      weights.random(block + "attn_q.weight", width, width);
+      weights.random(block + "attn_k.weight", width, kvWidth);
+      weights.random(block + "attn_v.weight", width, kvWidth);
+      weights.matrix(block + "attn_output.weight", leaveConstantAlone(weights.values(width * width), width), width,
+          width);
+      gguf.tensor(block + "ffn_norm.weight", ones(width), width);
+      weights.random(block + "ffn_gate.weight", width, feedForward);
+      weights.random(block + "ffn_up.weight", width, feedForward);
+      weights.matrix(block + "ffn_down.weight", leaveConstantAlone(weights.values(feedForward * width), feedForward),
+          feedForward, width);
     }
   }
 
-  /** Uniform in [-0.1, 0.1): small enough that activations stay finite through the layers. */
-  private static float[] weights(SplittableRandom random, int count) {
-    float[] values = new float[count];
-    for (int i = 0; i < count; i++) {
-      values[i] = (float) (random.nextDouble() * 0.2 - 0.1);
+  /**
+   * Zeroes the row that writes dimension 0 of the residual stream, so that no layer moves the
+   * embeddings' constant: deep enough, random layers would drive it negative, and the output bias would
+   * turn from favouring pieces to favouring the end tokens.
+   */
+  private static float[] leaveConstantAlone(float[] matrix, int rowLength) {
+    Arrays.fill(matrix, 0, rowLength, 0f);
+    return matrix;
+  }
+
+  /** Weight matrices: uniform in [-0.1, 0.1) times the shape's scale, small enough that activations stay finite. */
+  private record Weights(GgufWriter gguf, SplittableRandom random, Shape shape) {
+
+    float[] values(int count) {
+      double scale = shape.weightScale();
+      float[] values = new float[count];
+      for (int i = 0; i < count; i++) {
+        values[i] = (float) ((random.nextDouble() * 0.2 - 0.1) * scale);
+      }
+      return values;
     }
-    return values;
+
+    void random(String name, int rowLength, int rows) {
+      matrix(name, values(rowLength * rows), rowLength, rows);
+    }
+
+    void matrix(String name, float[] values, int rowLength, int rows) {
+      if (shape.quantized()) {
+        gguf.q8Tensor(name, values, rowLength, rows);
+      } else {
+        gguf.tensor(name, values, rowLength, rows);
+      }
+    }
   }
 
   private static float[] ones(int count) {
