@@ -1,7 +1,8 @@
 # Sourced by the bench scripts, run from the repository root. What they share: a check that a port
-# is free, a wait until a server answers, starting a gateway against the mock, and stopping every
-# server started. A script sets java, repo, out, mock_port and gateway_dir, and adds the pid of each
-# server it starts to server_pids.
+# is free, a wait until a server answers, starting a gateway (against the mock when there is one),
+# stopping every server started, and the local-model benchmark's JVM and calls. A script sets java,
+# repo, out, classpath, gateway_dir and, with a mock, mock_port, and adds the pid of each server it
+# starts to server_pids.
 
 server_pids=
 gateway_dir=
@@ -45,14 +46,18 @@ wait_ready() {
 # Starts a gateway in the background on PORT, its output in $out/NAME.log, with config file CONFIG
 # (in $gateway_dir, a scratch directory made by the caller), and waits until it is ready.
 # The scratch working directory means no conf/ is read, and the scrubbed environment that a
-# developer's real keys and settings never reach it. Every built-in provider points at the mock,
-# and the response cache is off: each request must travel to the upstream.
+# developer's real keys and settings never reach it; only the library path stays, for GPU libraries.
+# With a mock, every built-in provider points at it. The response cache is off: each request must
+# travel to the upstream or the model.
 start_gateway() {
-  local port=$1 name=$2 config=$3
-  (cd "$gateway_dir" && exec env -i PATH="$PATH" HOME="$HOME" \
+  local port=$1 name=$2 config=$3 upstream=()
+  if [[ -n ${mock_port:-} ]]; then
+    upstream=(OPENAI_API_KEY=bench XAI_API_KEY=bench OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1"
+      XAI_BASE_URL="http://127.0.0.1:$mock_port/v1")
+  fi
+  (cd "$gateway_dir" && exec env -i PATH="$PATH" HOME="$HOME" ${LD_LIBRARY_PATH:+LD_LIBRARY_PATH="$LD_LIBRARY_PATH"} \
     GATEWAY_HOST=127.0.0.1 GATEWAY_PORT="$port" LOG_LEVEL=warn CACHE_ENABLED=false \
-    SQLITE_DB_PATH="$gateway_dir/$name.sqlite" OPENAI_API_KEY=bench XAI_API_KEY=bench \
-    OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" XAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
+    SQLITE_DB_PATH="$gateway_dir/$name.sqlite" ${upstream[@]+"${upstream[@]}"} \
     "$java" ${GATEWAY_JAVA_OPTS:-} -jar "$repo/target/lmbridge.jar" --config "$config") > "$out/$name.log" 2>&1 &
   server_pids="$server_pids $!"
   wait_ready "Gateway ($name)" "$!" "http://127.0.0.1:$port/health" "$out/$name.log"
@@ -63,4 +68,19 @@ start_mock() {
   "$java" -cp "$classpath" io.lmbridge.bench.MockUpstream "$mock_port" > "$out/mock.log" 2>&1 &
   server_pids="$server_pids $!"
   wait_ready "MockUpstream" "$!" "http://127.0.0.1:$mock_port/health" "$out/mock.log"
+}
+
+# Runs LocalTokensBench with its arguments (see that class), with the JVM options in the array
+# bench_jvm_options if the script set one; what it says besides its output goes to $out/raw.txt.
+local_bench() {
+  "$java" ${bench_jvm_options[@]+"${bench_jvm_options[@]}"} -Dde.kherud.llama.tmpdir="$gateway_dir/llama-tmp" \
+    -cp "$classpath" io.lmbridge.bench.LocalTokensBench "$@" 2>> "$out/raw.txt"
+}
+
+# POSTs BODY to /v1/llama/models/ACTION (load or unload) of the gateway on PORT and prints the
+# answer; an error status fails.
+local_models() {
+  local port=$1 action=$2 body=$3
+  curl --noproxy '*' -sS --fail-with-body -X POST "http://127.0.0.1:$port/v1/llama/models/$action" \
+    -H 'Content-Type: application/json' -d "$body"
 }

@@ -28,30 +28,16 @@ slots=4
 context=$((tokens + 256))
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 out=target/bench-local
-work=$(mktemp -d)
-gateway_pid=
+classpath="target/lmbridge.jar:target/test-classes"
 
-stop_gateway() {
-  if [[ -n $gateway_pid ]]; then
-    kill "$gateway_pid" 2>/dev/null || true
-    wait "$gateway_pid" 2>/dev/null || true
-  fi
-  gateway_pid=
-}
-cleanup() {
-  stop_gateway
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source scripts/bench-common.sh
+trap stop_servers EXIT
 trap 'exit 130' INT TERM
 
+require_free_port "$port"
 ./mvnw -q -DskipTests package
-classpath="target/lmbridge.jar:target/test-classes"
-mkdir -p "$out" "$work/models" "$work/tmp"
-# What the benchmark JVM says besides its output goes to the raw log.
-bench() {
-  "$java" -Dde.kherud.llama.tmpdir="$work/tmp" -cp "$classpath" io.lmbridge.bench.LocalTokensBench "$@" 2>> "$out/raw.txt"
-}
+gateway_dir=$(mktemp -d)
+mkdir -p "$out" "$gateway_dir/models" "$gateway_dir/llama-tmp"
 model_name() {
   basename "$1" .gguf | tr '[:upper:]' '[:lower:]'
 }
@@ -60,50 +46,38 @@ bench_model() {
   local mode=$1 model=$2 rounds=$3 name
   shift 3
   name=$(model_name "$model")
-  bench "$mode" "$name" "$work/models/$(basename "$model")" "http://127.0.0.1:$port/v1/chat/completions" \
+  local_bench "$mode" "$name" "$gateway_dir/models/$(basename "$model")" "http://127.0.0.1:$port/v1/chat/completions" \
     "lmbridge:$name" "$tokens" "$rounds" "$slots" "$context" "$@" | grep '^|' >> "$out/results.md"
 }
 
-models=${BENCH_MODELS:-"$(bench write "$work/models") $( [[ -f ../shared/models/stories260K.gguf ]] && echo ../shared/models/stories260K.gguf)"}
+models=${BENCH_MODELS:-"$(local_bench write "$gateway_dir/models") $( [[ -f ../shared/models/stories260K.gguf ]] && echo ../shared/models/stories260K.gguf)"}
 for model in $models; do
-  [[ -f $work/models/$(basename "$model") ]] || cp "$model" "$work/models/"
+  [[ -f $gateway_dir/models/$(basename "$model") ]] || cp "$model" "$gateway_dir/models/"
 done
 
 # One thread and the same slots and context as the direct runs; cache off, log on as in production.
 # Idle slots are kept while the paths are compared, as the direct paths keep theirs.
 write_config() {
-  cat > "$work/gateway.json" <<JSON
-{"server": {"host": "127.0.0.1", "port": $port}, "cache": {"enabled": false},
- "sqlite_db_path": "$work/log.sqlite",
- "llama": {"model_dir": "$work/models", "threads": 1, "slots": $slots, "context_size": $context, "max_loaded": 4,
+  cat > "$gateway_dir/gateway.json" <<JSON
+{"llama": {"model_dir": "$gateway_dir/models", "threads": 1, "slots": $slots, "context_size": $context, "max_loaded": 4,
            "slot_cache_idle_seconds": $1}}
 JSON
 }
-load_model() {
-  curl --noproxy '*' -s -o /dev/null -X POST "http://127.0.0.1:$port/v1/llama/models/$1" \
-    -H 'Content-Type: application/json' -d "{\"model\": \"$2\"}"
-}
 write_config 0
-(cd "$work" && exec env -i PATH="$PATH" HOME="$HOME" LOG_LEVEL=warn \
-  "$java" -jar "$repo/target/lmbridge.jar" --config "$work/gateway.json") > "$out/gateway.log" 2>&1 &
-gateway_pid=$!
-for _ in $(seq 100); do
-  [[ $(curl --noproxy '*' -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health") == 200 ]] && break
-  sleep 0.2
-done
+start_gateway "$port" gateway "$gateway_dir/gateway.json"
 
 {
   echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), nproc $(nproc), $("$java" -version 2>&1 | head -1)," \
     "commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown); $tokens tokens per stream, $rounds rounds" \
     "after a warmup, $slots slots, 1 thread."
   echo
-  bench header
+  local_bench header
 } > "$out/results.md"
 : > "$out/raw.txt"
 
 for model in $models; do
   name=$(model_name "$model")
-  load_model load "$name"
+  local_models "$port" load "{\"model\": \"$name\"}" > /dev/null
   echo "$name" >&2
   bench_model compare "$model" "$rounds"
 done
@@ -116,15 +90,15 @@ sleep 2
   echo "One stream after a burst on all $slots slots, $idle_rounds rounds; the gateway's runners empty slots" \
     "unused for $idle_seconds s."
   echo
-  bench idle-header
+  local_bench idle-header
 } >> "$out/results.md"
 for model in $models; do
   name=$(model_name "$model")
-  load_model unload "$name"
-  load_model load "$name"
+  local_models "$port" unload "{\"model\": \"$name\"}" > /dev/null
+  local_models "$port" load "{\"model\": \"$name\"}" > /dev/null
   echo "$name, idle slots" >&2
   bench_model idle "$model" "$idle_rounds" "$idle_seconds"
 done
-stop_gateway
+stop_servers
 cat "$out/results.md"
 echo "Table in $out/results.md, every run in $out/raw.txt." >&2

@@ -7,6 +7,7 @@ import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
+import io.lmbridge.local.runner.RunnerMain;
 import io.lmbridge.local.runner.TokenStreams;
 import io.lmbridge.testkit.TinyGguf;
 import io.vertx.core.Vertx;
@@ -49,15 +50,21 @@ import java.util.regex.Pattern;
  *
  * <p>Usage:
  * <ul>
- *   <li>{@code LocalTokensBench write DIR} writes the endless TinyGguf model to DIR;</li>
+ *   <li>{@code LocalTokensBench write DIR [WIDTHxLAYERS]} writes the endless TinyGguf model to DIR, or
+ *   a larger quantized one of that shape ({@link TinyGguf.Shape#ofWidth}), and prints its path;</li>
  *   <li>{@code LocalTokensBench compare LABEL MODEL_FILE URL MODEL_KEY TOKENS ROUNDS SLOTS CONTEXT} prints,
  *   for 1 and 4 concurrent streams, one Markdown table row (see {@link #ROW_HEADER}) and, on standard
  *   error, every run;</li>
  *   <li>{@code LocalTokensBench idle LABEL MODEL_FILE URL MODEL_KEY TOKENS ROUNDS SLOTS CONTEXT IDLE_SECONDS}
  *   prints one row of {@link #IDLE_HEADER}: one stream's rate after a burst has used every slot, with
  *   the burst's caches kept and emptied, driven the runner's way ({@link TokenStreams#clearIdle}) and
- *   through the gateway, whose runner must empty them on its own once they are IDLE_SECONDS old.</li>
+ *   through the gateway, whose runner must empty them on its own once they are IDLE_SECONDS old;</li>
+ *   <li>{@code LocalTokensBench rate LABEL URL MODEL_KEY TOKENS ROUNDS STREAMS} prints one row of
+ *   {@link #RATE_HEADER}: the gateway alone, for a model loaded however the caller chose.</li>
  * </ul>
+ * The direct paths load with one thread and the binding's default offload unless the system properties
+ * {@code bench.threads} and {@code bench.gpu_layers} say otherwise; {@code bench.warmup_seconds} (60)
+ * is the least warmup before a comparison.
  * Paths: "direct" leaves the choice of slot to llama.cpp and reads each stream on its own thread, as
  * the binding's documentation shows; "direct, runner's way" chooses slots and reads in turns as a
  * runner does ({@link TokenStreams}), on a second copy of the model so that the two direct paths do
@@ -75,10 +82,12 @@ public final class LocalTokensBench {
       + " | Runner's way, burst's slots emptied, tokens/s | Emptied / kept | Emptying (ms)"
       + " | Gateway, right after a burst, tokens/s | Gateway, after the idle time, tokens/s | After / before |\n"
       + "|---|---:|---:|---:|---:|---:|---:|---:|";
+  private static final String RATE_HEADER = "| Model | Streams | Gateway tokens/s | Gateway first token p50 (ms) |\n"
+      + "|---|---:|---:|---:|";
   private static final String PROMPT = "Tell me a story about a dog and a cat.";
   private static final Pattern FIRST_CONTENT = Pattern.compile("\"content\":\"[^\"]");
   /** Fresh JVMs interpret before they compile: the gateway's rate still climbed after 10 s of its streams. */
-  private static final long WARMUP_NANOS = 60_000_000_000L;
+  private static final long WARMUP_NANOS = Long.getLong("bench.warmup_seconds", 60) * 1_000_000_000L;
   private static final int WARMUP_RUNS = 3;
   private static final OperatingSystemMXBean PROCESS =
       (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -88,14 +97,46 @@ public final class LocalTokensBench {
 
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
-      case "write" -> System.out.println(TinyGguf.writeEndless(Path.of(args[1]), "tiny-endless.gguf"));
+      case "write" -> System.out.println(write(args));
       case "header" -> System.out.println(ROW_HEADER);
       case "compare" -> compare(args);
       case "idle-header" -> System.out.println(IDLE_HEADER);
       case "idle" -> idle(args);
-      default -> throw new IllegalArgumentException("write, header, compare, idle-header or idle");
+      case "rate-header" -> System.out.println(RATE_HEADER);
+      case "rate" -> rate(args);
+      default -> throw new IllegalArgumentException("write, header, compare, idle-header, idle, rate-header or rate");
     }
     System.exit(0);
+  }
+
+  private static Path write(String[] args) {
+    Path dir = Path.of(args[1]);
+    if (args.length < 3) {
+      return TinyGguf.writeEndless(dir, "tiny-endless.gguf");
+    }
+    String[] size = args[2].split("x");
+    TinyGguf.Shape shape = TinyGguf.Shape.ofWidth(Integer.parseInt(size[0]), Integer.parseInt(size[1]));
+    return TinyGguf.writeEndless(dir, "random-" + args[2] + "-Q8_0.gguf", shape);
+  }
+
+  private static void rate(String[] args) throws Exception {
+    int tokens = Integer.parseInt(args[4]);
+    int rounds = Integer.parseInt(args[5]);
+    int streams = Integer.parseInt(args[6]);
+    StreamRun gateway = gateway(args[2], args[3], tokens, streams);
+    ExecutorService pool = Executors.newCachedThreadPool();
+    List<Run> runs = new ArrayList<>();
+    for (int round = -WARMUP_RUNS; round < rounds; round++) {
+      Run run = run(pool, gateway, streams);
+      System.err.printf("rate %s streams=%d round=%s tokens=%d seconds=%.3f tokens_per_s=%.0f%n", args[1], streams,
+          round < 0 ? "warmup" : Integer.toString(round + 1), run.tokens(), run.seconds(), run.tokensPerSecond());
+      if (round >= 0) {
+        runs.add(run);
+      }
+    }
+    System.out.printf("| %s | %d | %.0f | %.2f |%n", args[1], streams, median(runs, Run::tokensPerSecond),
+        firstTokenP50(runs));
+    pool.shutdown();
   }
 
   private static void compare(String[] args) throws Exception {
@@ -197,10 +238,13 @@ public final class LocalTokensBench {
     pool.shutdown();
   }
 
-  /** The same load settings a runner uses (local/runner/RunnerMain), with one thread as configured. */
+  /** The same load settings a runner uses (local/runner/RunnerMain), with the threads and offload configured. */
   private static LlamaModel load(String file, int slots, int context) {
-    return new LlamaModel(new ModelParameters().setModel(file).setCtxSize(context * slots).setParallel(slots)
-        .setThreads(1).disableLog());
+    ModelParameters parameters = new ModelParameters().setModel(file).setCtxSize(context * slots).setParallel(slots)
+        .setThreads(Integer.getInteger("bench.threads", 1)).disableLog();
+    Integer gpuLayers = Integer.getInteger("bench.gpu_layers");
+    return new LlamaModel(gpuLayers == null ? parameters
+        : parameters.setGpuLayers(RunnerMain.llamaGpuLayers(gpuLayers)));
   }
 
   private static String chatPrompt(LlamaModel model) {
