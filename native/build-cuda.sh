@@ -3,8 +3,9 @@
 # from, so the library matches the jar's JNI signatures and llama.cpp build (b4916), and copies it to
 # native/linux-<arch>/. The 4.2.0 jar ships CPU libraries only; its cuda12 classifier jar is empty.
 #
-# Needs network access (it clones java-llama.cpp, and CMake fetches llama.cpp b4916 and nlohmann/json)
-# and the CUDA toolkit. Extra arguments go to CMake, for example:
+# Needs the CUDA toolkit, and network access (it clones java-llama.cpp, and CMake fetches llama.cpp
+# b4916 and nlohmann/json) unless their sources are given (native/README.md). Extra arguments go to
+# CMake, for example:
 #   native/build-cuda.sh -DCMAKE_CUDA_ARCHITECTURES=89
 set -euo pipefail
 
