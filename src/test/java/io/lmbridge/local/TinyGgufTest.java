@@ -106,7 +106,7 @@ class TinyGgufTest {
 
   @Test
   void theQuantizedModelDecodesAsItsF32Original() {
-    TinyGguf.Shape quantized = new TinyGguf.Shape(64, 2, 4, 2, 128, true);
+    TinyGguf.Shape quantized = new TinyGguf.Shape(64, 2, 4, 2, 128, true, false);
     LlamaModel f32 = load(TinyGguf.writeEndless(dir, "Endless-F32.gguf"), new ModelParameters());
     LlamaModel q8 = load(TinyGguf.writeEndless(dir, "Endless-Q8_0.gguf", quantized), new ModelParameters());
     InferenceParameters greedy = request("Once upon a time").setTemperature(0).setNPredict(12);
