@@ -58,6 +58,9 @@ class LocalModelLifecycleTest {
     assertThat(first.getBoolean("loaded")).isTrue();
     long firstPid = first.getLong("pid");
     assertThat(first.getLong("memory_bytes")).isPositive();
+    // GPU figures come from nvidia-smi: present as fields everywhere, filled only where a driver is.
+    assertThat(first.fieldNames()).contains("gpu_memory_bytes", "gpus");
+    assertThat(first.getJsonArray("gpus")).isNotNull();
 
     JsonObject second = http.post("/v1/llama/models/load", new JsonObject().put("model", "lmbridge:second")).json();
     assertThat(second.getBoolean("loaded")).isTrue();
@@ -67,7 +70,9 @@ class LocalModelLifecycleTest {
     JsonObject unloaded = http.post("/v1/llama/models/unload", new JsonObject().put("model", "second")).json();
     assertThat(unloaded.getBoolean("loaded")).isFalse();
     assertThat(ProcessHandle.of(second.getLong("pid"))).isEmpty();
+    assertThat(unloaded.getJsonArray("gpus")).isNotNull();
     assertThat(http.get("/v1/service/status").json().getJsonArray("models")).isEmpty();
+    assertThat(http.get("/v1/service/status").json().getJsonArray("gpus")).isNotNull();
   }
 
   @Test
