@@ -77,6 +77,11 @@ local_bench() {
     -cp "$classpath" io.lmbridge.bench.LocalTokensBench "$@" 2>> "$out/raw.txt"
 }
 
+# The name the gateway lists the GGUF file FILE under (local/ModelKeys); its key is lmbridge:NAME.
+model_name() {
+  local_bench name "$1"
+}
+
 # POSTs BODY to /v1/llama/models/ACTION (load or unload) of the gateway on PORT and prints the
 # answer; an error status fails.
 local_models() {

@@ -57,8 +57,7 @@ bench_jvm_options=(-Dde.kherud.llama.lib.path="$library_dir" -Dbench.gpu_layers=
   -Dbench.warmup_seconds="$warmup")
 
 model=$(local_bench write "$gateway_dir/models" "$shape")
-name=$(basename "$model" .gguf | tr '[:upper:]' '[:lower:]')
-name=${name%-q8_0}
+name=$(model_name "$model")
 cat > "$gateway_dir/gateway.json" <<JSON
 {"llama": {"model_dir": "$gateway_dir/models", "threads": $threads, "slots": $slots, "context_size": $context,
            "max_loaded": 1, "gpu_layers": -1,

@@ -38,9 +38,6 @@ require_free_port "$port"
 ./mvnw -q -DskipTests package
 gateway_dir=$(mktemp -d)
 mkdir -p "$out" "$gateway_dir/models" "$gateway_dir/llama-tmp"
-model_name() {
-  basename "$1" .gguf | tr '[:upper:]' '[:lower:]'
-}
 # One measure (compare or idle) of MODEL over ROUNDS rounds, plus its own arguments: rows to the table.
 bench_model() {
   local mode=$1 model=$2 rounds=$3 name

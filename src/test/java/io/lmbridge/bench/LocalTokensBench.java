@@ -7,6 +7,7 @@ import de.kherud.llama.LlamaModel;
 import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
+import io.lmbridge.local.ModelKeys;
 import io.lmbridge.local.runner.RunnerMain;
 import io.lmbridge.local.runner.TokenStreams;
 import io.lmbridge.testkit.TinyGguf;
@@ -52,6 +53,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code LocalTokensBench write DIR [WIDTHxLAYERS]} writes the endless TinyGguf model to DIR, or
  *   a larger quantized one of that shape ({@link TinyGguf.Shape#ofWidth}), and prints its path;</li>
+ *   <li>{@code LocalTokensBench name MODEL_FILE} prints the name the gateway lists that file under
+ *   ({@link ModelKeys});</li>
  *   <li>{@code LocalTokensBench compare LABEL MODEL_FILE URL MODEL_KEY TOKENS ROUNDS SLOTS CONTEXT} prints,
  *   for 1 and 4 concurrent streams, one Markdown table row (see {@link #ROW_HEADER}) and, on standard
  *   error, every run;</li>
@@ -98,13 +101,16 @@ public final class LocalTokensBench {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "write" -> System.out.println(write(args));
+      case "name" -> System.out.println(ModelKeys.nameOf(Path.of(args[1]).getFileName().toString())
+          .orElseThrow(() -> new IllegalArgumentException(args[1] + " is not a model file the gateway lists")));
       case "header" -> System.out.println(ROW_HEADER);
       case "compare" -> compare(args);
       case "idle-header" -> System.out.println(IDLE_HEADER);
       case "idle" -> idle(args);
       case "rate-header" -> System.out.println(RATE_HEADER);
       case "rate" -> rate(args);
-      default -> throw new IllegalArgumentException("write, header, compare, idle-header, idle, rate-header or rate");
+      default -> throw new IllegalArgumentException(
+          "write, name, header, compare, idle-header, idle, rate-header or rate");
     }
     System.exit(0);
   }
