@@ -22,11 +22,13 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * The HTTP front door. One instance per core, all on the same port; each parses client dialects,
@@ -77,7 +79,10 @@ public final class IngressVerticle extends VerticleBase {
   private Router router(ServerConfig settings, ChatExchange exchange) {
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign);
-    router.post().handler(BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes()));
+    // On each POST route rather than on every POST, which would make any path "exist" and answer
+    // an unknown one with 405 instead of 404.
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.maxBodyBytes());
+    Function<String, Route> post = path -> router.post(path).handler(body);
 
     ChatCompletionsEndpoint chat = new ChatCompletionsEndpoint(exchange);
     ResponsesEndpoint responses = new ResponsesEndpoint(exchange);
@@ -87,20 +92,20 @@ public final class IngressVerticle extends VerticleBase {
     LogsEndpoint logs = new LogsEndpoint(vertx.eventBus());
     LocalModelsEndpoint localModels = new LocalModelsEndpoint(vertx.eventBus(), config);
 
-    router.post("/v1/chat/completions").handler(chat::handle);
-    router.post("/v1/responses").handler(responses::handle);
-    router.post("/v1/embeddings").handler(new EmbeddingsEndpoint(vertx.eventBus(), config)::handle);
+    post.apply("/v1/chat/completions").handler(chat::handle);
+    post.apply("/v1/responses").handler(responses::handle);
+    post.apply("/v1/embeddings").handler(new EmbeddingsEndpoint(vertx.eventBus(), config)::handle);
     router.get("/v1/models").handler(models::list);
     router.get("/v1/models/:id").handler(models::get);
     router.get("/v1/service/status").handler(status::handle);
-    router.post("/v1/service/stop").handler(service::stop);
-    router.post("/v1/service/shutdown").handler(service::shutdown);
+    post.apply("/v1/service/stop").handler(service::stop);
+    post.apply("/v1/service/shutdown").handler(service::shutdown);
     router.get("/v1/logs").handler(logs::list);
     router.get("/v1/logs/:request_id").handler(logs::get);
     router.get("/v1/analytics/usage").handler(logs::usage);
     router.get("/v1/llama/models").handler(localModels::list);
-    router.post("/v1/llama/models/load").handler(localModels::load);
-    router.post("/v1/llama/models/unload").handler(localModels::unload);
+    post.apply("/v1/llama/models/load").handler(localModels::load);
+    post.apply("/v1/llama/models/unload").handler(localModels::unload);
     router.get("/health").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .end(new JsonObject().put("status", "ok").toBuffer()));

@@ -55,7 +55,12 @@ class BadInputTest {
 
   @Test
   void malformedJson() {
-    assertError(http.post("/v1/chat/completions", "{\"model\": "), 400, "invalid_request_error", "not valid JSON");
+    Http.Reply truncated = http.post("/v1/chat/completions", "{\"model\": ");
+    assertError(truncated, 400, "invalid_request_error", "not valid JSON: Unexpected end-of-input");
+    assertThat(truncated.error().getString("message")).doesNotContain("Source", "Failed to decode");
+    Http.Reply misplaced = http.post("/v1/chat/completions", "{\"model\": \"a\",\n \"messages\": ]}");
+    assertError(misplaced, 400, "invalid_request_error", "Unexpected character (']' (code 93))");
+    assertThat(misplaced.error().getString("message")).endsWith(" at line 2, column 14");
     assertError(http.post("/v1/chat/completions", "[1,2]"), 400, "invalid_request_error", "must be a JSON object");
     assertError(http.post("/v1/chat/completions", ""), 400, "invalid_request_error", "empty");
   }
@@ -101,10 +106,11 @@ class BadInputTest {
   void unknownRouteAndMethod() {
     Http.Reply notFound = http.post("/v1/nothing/here", "{}");
     assertError(notFound, 404, "invalid_request_error", "POST /v1/nothing/here");
+    Http.Reply unknownGet = http.get("/v1/nothing/here");
+    assertError(unknownGet, 404, "invalid_request_error", "GET /v1/nothing/here");
     Http.Reply wrongMethod = http.send(HttpMethod.DELETE, "/v1/chat/completions", null,
         MultiMap.caseInsensitiveMultiMap());
-    assertThat(wrongMethod.status()).isIn(404, 405);
-    assertThat(wrongMethod.error()).isNotNull();
+    assertError(wrongMethod, 405, "invalid_request_error", "DELETE is not allowed on /v1/chat/completions");
   }
 
   @Test
