@@ -65,12 +65,10 @@ final class SseStream {
       return;
     }
     begin();
-    if (!failed) {
-      write(renderer.end());
-    }
     ended = true;
     if (!response.closed()) {
-      response.end();
+      // The last frames and the end of the chunked body in one write: one flush, one packet.
+      response.end(encode(failed ? List.of() : renderer.end()));
     }
   }
 
@@ -78,8 +76,12 @@ final class SseStream {
     if (frames.isEmpty() || response.closed()) {
       return;
     }
+    response.write(encode(frames));
+  }
+
+  private static Buffer encode(List<SseFrame> frames) {
     Buffer out = Buffer.buffer(256);
     frames.forEach(frame -> frame.appendTo(out));
-    response.write(out);
+    return out;
   }
 }
