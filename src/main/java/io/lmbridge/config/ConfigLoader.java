@@ -1,5 +1,6 @@
 package io.lmbridge.config;
 
+import io.lmbridge.chat.JsonSyntax;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -236,7 +237,7 @@ public final class ConfigLoader {
     try {
       return new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
-      throw new ConfigException(path + ": not a JSON object: " + e.getMessage());
+      throw new ConfigException(path + ": not a JSON object: " + JsonSyntax.describe(e));
     }
   }
 

@@ -128,7 +128,10 @@ class ConfigLoaderTest {
   @Test
   void errorsNameTheFileAndTheField() throws IOException {
     assertThatThrownBy(() -> ConfigLoader.load(sources("{\"server\": {", null, Map.of(), new JsonObject())))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("gateway.json: not a JSON object");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("gateway.json: not a JSON object: Unexpected end-of-input")
+        .hasMessageEndingWith(" at line 1, column 13")
+        .hasMessageNotContaining("Source");
     assertThatThrownBy(() -> ConfigLoader.load(sources("{\"server\": {\"port\": \"eighty\"}}", null, Map.of(),
         new JsonObject())))
         .hasMessageContaining("gateway.json: server.port");

@@ -4,6 +4,7 @@ import io.lmbridge.chat.ApiException;
 import io.lmbridge.chat.ChatRequest;
 import io.lmbridge.chat.Ids;
 import io.lmbridge.chat.JsonFields;
+import io.lmbridge.chat.JsonSyntax;
 import io.lmbridge.chat.Message;
 import io.lmbridge.chat.Role;
 import io.lmbridge.chat.Sampling;
@@ -61,7 +62,7 @@ final class RealtimeSession {
       event = new JsonObject(text);
     } catch (DecodeException e) {
       send(ServerEvents.error(ServerEvents.invalid("invalid_json", "the event is not a JSON object: "
-          + e.getMessage(), null), null));
+          + JsonSyntax.describe(e), null), null));
       return;
     }
     try {

@@ -173,6 +173,8 @@ class RealtimeWebSocketTest {
       assertThat(bad.getString("type")).isEqualTo("error");
       assertThat(bad.getString("event_id")).startsWith("event_");
       assertThat(bad.getJsonObject("error").getString("code")).isEqualTo("invalid_json");
+      assertThat(bad.getJsonObject("error").getString("message"))
+          .contains("was expecting double-quote to start field name").endsWith(" at line 1, column 2");
 
       client.send(event("conversation.dance").put("event_id", "evt_7"));
       JsonObject unknown = client.next().getJsonObject("error");
