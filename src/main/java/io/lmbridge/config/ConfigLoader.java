@@ -1,7 +1,6 @@
 package io.lmbridge.config;
 
 import io.lmbridge.chat.JsonSyntax;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
@@ -235,9 +234,9 @@ public final class ConfigLoader {
     }
     String text = readText(path);
     try {
-      return new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      throw new ConfigException(path + ": not a JSON object: " + JsonSyntax.describe(e));
+      return JsonSyntax.object(path.toString(), text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
     }
   }
 

@@ -3,7 +3,6 @@ package io.lmbridge.ingress;
 import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.JsonSyntax;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -19,12 +18,9 @@ public final class JsonBodies {
       throw ApiError.invalidRequest("the request body is empty; expected a JSON object", null).exception();
     }
     try {
-      return body.toJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      if (!body.toString().stripLeading().startsWith("{")) {
-        throw ApiError.invalidRequest("the request body must be a JSON object", null).exception();
-      }
-      throw ApiError.invalidRequest("the request body is not valid JSON: " + JsonSyntax.describe(e), null).exception();
+      return JsonSyntax.object("the request body", body);
+    } catch (IllegalArgumentException e) {
+      throw ApiError.invalidRequest(e.getMessage(), null).exception();
     }
   }
 }

@@ -129,9 +129,11 @@ class ConfigLoaderTest {
   void errorsNameTheFileAndTheField() throws IOException {
     assertThatThrownBy(() -> ConfigLoader.load(sources("{\"server\": {", null, Map.of(), new JsonObject())))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("gateway.json: not a JSON object: Unexpected end-of-input")
+        .hasMessageContaining("gateway.json is not valid JSON: Unexpected end-of-input")
         .hasMessageEndingWith(" at line 1, column 13")
         .hasMessageNotContaining("Source");
+    assertThatThrownBy(() -> ConfigLoader.load(sources("[1]", null, Map.of(), new JsonObject())))
+        .isInstanceOf(ConfigException.class).hasMessageEndingWith("gateway.json must be a JSON object");
     assertThatThrownBy(() -> ConfigLoader.load(sources("{\"server\": {\"port\": \"eighty\"}}", null, Map.of(),
         new JsonObject())))
         .hasMessageContaining("gateway.json: server.port");

@@ -10,7 +10,6 @@ import io.lmbridge.chat.Role;
 import io.lmbridge.chat.Sampling;
 import io.lmbridge.provider.ModelRouter;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
@@ -59,10 +58,9 @@ final class RealtimeSession {
     lastActivity = System.nanoTime();
     JsonObject event;
     try {
-      event = new JsonObject(text);
-    } catch (DecodeException e) {
-      send(ServerEvents.error(ServerEvents.invalid("invalid_json", "the event is not a JSON object: "
-          + JsonSyntax.describe(e), null), null));
+      event = JsonSyntax.object("the event", text);
+    } catch (IllegalArgumentException e) {
+      send(ServerEvents.error(ServerEvents.invalid("invalid_json", e.getMessage(), null), null));
       return;
     }
     try {
