@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Builds a {@link GatewayConfig} from its {@link ConfigSources}. The merged document is validated
@@ -109,16 +108,7 @@ public final class ConfigLoader {
     if (Boolean.TRUE.equals(result.getValid())) {
       return;
     }
-    String errors = result.getErrors().stream()
-        .filter(error -> error.getError() != null)
-        .map(error -> {
-          String pointer = error.getInstanceLocation().replaceFirst("^#", "");
-          String field = pointer.isEmpty() ? "(top level)" : pointer.substring(1).replace('/', '.');
-          return originOf.apply(pointer) + ": " + field + ": " + error.getError();
-        })
-        .distinct()
-        .collect(Collectors.joining("; "));
-    throw new ConfigException(errors);
+    throw new ConfigException(SchemaErrors.describe(result.getErrors(), originOf));
   }
 
   private static String originOf(String pointer, Map<String, String> origins, JsonObject file, String fileName) {
@@ -286,10 +276,13 @@ public final class ConfigLoader {
   private static boolean contains(JsonObject document, String pointer) {
     Object node = document;
     for (String part : pointer.substring(1).split("/")) {
-      if (!(node instanceof JsonObject object) || !object.containsKey(part)) {
+      if (node instanceof JsonObject object && object.containsKey(part)) {
+        node = object.getValue(part);
+      } else if (node instanceof JsonArray array && part.matches("\\d+") && Integer.parseInt(part) < array.size()) {
+        node = array.getValue(Integer.parseInt(part));
+      } else {
         return pointer.isEmpty();
       }
-      node = object.getValue(part);
     }
     return true;
   }
