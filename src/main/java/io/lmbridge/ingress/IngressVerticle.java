@@ -63,7 +63,11 @@ public final class IngressVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setTcpNoDelay(true), config.get().realtime()));
     server.webSocketHandshakeHandler(realtime::handshake).webSocketHandler(realtime::connect);
-    return client.start().compose(v -> server.requestHandler(router).listen());
+    return client.start()
+        .compose(v -> server.requestHandler(router).listen())
+        .recover(failure -> Future.failedFuture(new IllegalStateException("cannot listen on " + settings.host() + ":"
+            + settings.port() + ": " + failure.getMessage() + " (set GATEWAY_PORT or --port to use another port)",
+            failure)));
   }
 
   /** Stops accepting and lets requests in flight finish, up to the drain timeout. */

@@ -195,6 +195,10 @@ public final class RequestLogVerticle extends VerticleBase {
   }
 
   private void noteError(String doing, Throwable failure) {
+    if (stopping) {
+      // Closing the pools fails whatever was under way; rows that could not be written say so in drain().
+      return;
+    }
     String message = doing + " (" + path + "): " + failure.getMessage();
     if (!message.equals(lastError)) {
       LOG.log(System.Logger.Level.WARNING, "request log: " + message + " (" + queue.size() + " rows queued)");
