@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -49,14 +50,16 @@ final class RealtimeLoadSession {
   /** A session whose {@code session.created} has arrived. */
   static Future<RealtimeLoadSession> open(WebSocketClient client, WebSocketConnectOptions target, int responses) {
     RealtimeLoadSession session = new RealtimeLoadSession(responses);
-    return client.connect(target).compose(socket -> {
-      session.socket = socket;
+    // Handlers go on before connecting: session.created can arrive with the handshake's answer.
+    ClientWebSocket socket = client.webSocket();
+    session.socket = socket;
+    socket.textMessageHandler(session::onEvent);
+    socket.closeHandler(v -> {
+      session.opened.tryFail("closed before session.created");
+      session.finished.tryComplete();
+    });
+    return socket.connect(target).compose(connected -> {
       session.context = Vertx.currentContext();
-      socket.textMessageHandler(session::onEvent);
-      socket.closeHandler(v -> {
-        session.opened.tryFail("closed before session.created");
-        session.finished.tryComplete();
-      });
       return session.opened.future();
     });
   }

@@ -2,7 +2,7 @@ package io.lmbridge.ingress.realtime;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
@@ -18,11 +18,11 @@ final class RawRealtimeClient implements AutoCloseable {
 
   /** Held, since Vert.x closes an unreachable client, and its sockets with it, when it is collected. */
   private final WebSocketClient client;
-  private final WebSocket socket;
+  private final ClientWebSocket socket;
   private final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
   private volatile Short closeStatus;
 
-  private RawRealtimeClient(WebSocketClient client, WebSocket socket) {
+  private RawRealtimeClient(WebSocketClient client, ClientWebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> events.add(new JsonObject(text)));
@@ -31,8 +31,11 @@ final class RawRealtimeClient implements AutoCloseable {
 
   static Future<RawRealtimeClient> connect(Vertx vertx, int port, WebSocketConnectOptions options) {
     WebSocketClient client = vertx.createWebSocketClient();
-    return client.connect(options.setHost("127.0.0.1").setPort(port))
-        .map(socket -> new RawRealtimeClient(client, socket))
+    // Handlers go on before connecting: the server's first event can arrive with the handshake's
+    // answer, before a callback on the connection could set them, and would then be dropped.
+    RawRealtimeClient raw = new RawRealtimeClient(client, client.webSocket());
+    return raw.socket.connect(options.setHost("127.0.0.1").setPort(port))
+        .map(raw)
         .onFailure(refused -> client.close());
   }
 
