@@ -3,6 +3,7 @@ package io.lmbridge.ingress.realtime;
 import com.openai.client.okhttp.OkHttpClient;
 import com.openai.core.ClientOptions;
 import com.openai.core.JsonValue;
+import com.openai.core.http.WebSocketWriteNotAttempted;
 import com.openai.helpers.RealtimeConnection;
 import com.openai.helpers.RealtimeWebSocketOptions;
 import com.openai.models.realtime.ConversationItemCreateEvent;
@@ -77,13 +78,28 @@ class RealtimeSdkTest {
   }
 
   /**
-   * Sends a client event and waits for the server's acknowledgement: the SDK refuses a send while
-   * OkHttp still queues the previous one ("send buffer is full").
+   * Sends a client event and waits for the server's acknowledgement, which keeps one event at a time
+   * in OkHttp's queue.
    */
   private static void sendAndAwait(RealtimeConnection connection, RealtimeClientEvent event,
                                    Predicate<RealtimeServerEvent> acknowledgement) {
-    connection.send(event);
+    send(connection, event);
     until(connection, acknowledgement);
+  }
+
+  /**
+   * The SDK refuses a send ({@code Busy}, "send buffer is full; command was not queued") while OkHttp
+   * has not yet counted the previous event as written, which can still be the case after the server
+   * has answered it; nothing was queued, so the send is tried again.
+   */
+  private static void send(RealtimeConnection connection, RealtimeClientEvent event) {
+    await().atMost(Duration.ofSeconds(5))
+        .pollInSameThread().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+        .ignoreException(WebSocketWriteNotAttempted.Busy.class)
+        .until(() -> {
+          connection.send(event);
+          return true;
+        });
   }
 
   private static RealtimeClientEvent responseCreate() {
@@ -111,7 +127,7 @@ class RealtimeSdkTest {
   void streamsTextAndReportsUsage() {
     try (RealtimeConnection connection = connect()) {
       assertThat(connection.receive().isSessionCreated()).isTrue();
-      connection.send(RealtimeClientEvent.ofSessionUpdate(SessionUpdateEvent.builder()
+      send(connection, RealtimeClientEvent.ofSessionUpdate(SessionUpdateEvent.builder()
           .session(RealtimeSessionCreateRequest.builder()
               .addOutputModality(RealtimeSessionCreateRequest.OutputModality.TEXT)
               .instructions("Be brief.")
@@ -121,7 +137,7 @@ class RealtimeSdkTest {
       assertThat(updated.sessionUpdated().orElseThrow().session().asRealtimeSessionCreateRequest().instructions()).contains("Be brief.");
 
       sendAndAwait(connection, userMessage("Say hello"), RealtimeServerEvent::isConversationItemDone);
-      connection.send(responseCreate());
+      send(connection, responseCreate());
       List<RealtimeServerEvent> events = until(connection, RealtimeServerEvent::isResponseDone);
 
       assertThat(events).anyMatch(RealtimeServerEvent::isResponseCreated);
@@ -143,7 +159,7 @@ class RealtimeSdkTest {
     upstream.replyOnce(Reply.toolCall("get_weather", "{\"city\":\"Paris\"}"));
     try (RealtimeConnection connection = connect()) {
       connection.receive();
-      connection.send(RealtimeClientEvent.ofSessionUpdate(SessionUpdateEvent.builder()
+      send(connection, RealtimeClientEvent.ofSessionUpdate(SessionUpdateEvent.builder()
           .session(RealtimeSessionCreateRequest.builder()
               .addOutputModality(RealtimeSessionCreateRequest.OutputModality.TEXT)
               .addTool(RealtimeFunctionTool.builder().type(RealtimeFunctionTool.Type.FUNCTION).name("get_weather")
@@ -155,7 +171,7 @@ class RealtimeSdkTest {
           .build()));
       connection.receive();
       sendAndAwait(connection, userMessage("Weather in Paris?"), RealtimeServerEvent::isConversationItemDone);
-      connection.send(responseCreate());
+      send(connection, responseCreate());
       List<RealtimeServerEvent> events = until(connection, RealtimeServerEvent::isResponseDone);
 
       var arguments = events.stream().filter(RealtimeServerEvent::isResponseFunctionCallArgumentsDone).findFirst()
@@ -169,7 +185,7 @@ class RealtimeSdkTest {
           .item(RealtimeConversationItemFunctionCallOutput.builder().callId(arguments.callId())
               .output("{\"celsius\":21}").build())
           .build()), RealtimeServerEvent::isConversationItemDone);
-      connection.send(responseCreate());
+      send(connection, responseCreate());
       events = until(connection, RealtimeServerEvent::isResponseDone);
       assertThat(text(events)).isEqualTo("Hello from the upstream");
 
@@ -189,9 +205,9 @@ class RealtimeSdkTest {
     try (RealtimeConnection connection = connect()) {
       connection.receive();
       sendAndAwait(connection, userMessage("Talk at length"), RealtimeServerEvent::isConversationItemDone);
-      connection.send(responseCreate());
+      send(connection, responseCreate());
       until(connection, RealtimeServerEvent::isResponseOutputTextDelta);
-      connection.send(RealtimeClientEvent.ofResponseCancel(ResponseCancelEvent.builder().build()));
+      send(connection, RealtimeClientEvent.ofResponseCancel(ResponseCancelEvent.builder().build()));
       List<RealtimeServerEvent> events = until(connection, RealtimeServerEvent::isResponseDone);
 
       RealtimeResponse response = events.get(events.size() - 1).responseDone().orElseThrow().response();
