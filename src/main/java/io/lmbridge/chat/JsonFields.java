@@ -89,6 +89,10 @@ public final class JsonFields {
     if (!(value instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
       throw invalid(param(field), "expected an integer, got " + typeName(value));
     }
+    // Beyond a long, longValue() would quietly saturate.
+    if (Math.abs(number.doubleValue()) >= 0x1p63) {
+      throw invalid(param(field), "expected an integer within 64 bits, got " + value);
+    }
     if (number.longValue() < min) {
       throw invalid(param(field), "must be at least " + min + ", got " + number.longValue());
     }
@@ -98,7 +102,7 @@ public final class JsonFields {
   public Integer smallInteger(String field, int min) {
     Long value = integer(field, min);
     if (value != null && value > Integer.MAX_VALUE) {
-      throw invalid(param(field), "too large: " + value);
+      throw invalid(param(field), "must be at most " + Integer.MAX_VALUE + ", got " + value);
     }
     return value == null ? null : value.intValue();
   }

@@ -81,6 +81,12 @@ class BadInputTest {
     Http.Reply outOfRange = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("temperature", 7));
     assertError(outOfRange, 400, "invalid_request_error", "between 0.0 and 2.0");
 
+    Http.Reply huge = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("max_tokens", 1e30));
+    assertError(huge, 400, "invalid_request_error", "max_tokens: expected an integer within 64 bits, got 1.0E30");
+    Http.Reply overInt = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("max_tokens", 1L << 40));
+    assertError(overInt, 400, "invalid_request_error",
+        "max_tokens: must be at most 2147483647, got " + (1L << 40));
+
     Http.Reply badContent = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("messages",
         new JsonArray().add(new JsonObject().put("role", "user").put("content", 42))));
     assertError(badContent, 400, "invalid_request_error", "messages[0].content");
