@@ -1,5 +1,7 @@
 package io.lmbridge.config;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -30,5 +32,17 @@ public record LlamaConfig(boolean enabled, String modelDir, int gpuLayers, int t
   public LlamaConfig {
     runnerJvmOptions = List.copyOf(runnerJvmOptions);
     models = List.copyOf(models);
+  }
+
+  /** Why a node with these settings serves no local models, or null when it serves them. */
+  public String whyNotServed() {
+    if (!enabled) {
+      return "llama.enabled is false";
+    }
+    if (models.isEmpty() && !Files.isDirectory(Path.of(modelDir))) {
+      return "the model folder '" + modelDir + "' (LLAMA_MODEL_DIR or llama.model_dir) does not exist"
+          + " and llama.models declares none";
+    }
+    return null;
   }
 }

@@ -112,8 +112,7 @@ public final class LocalModelsAdapter extends ProviderVerticle {
     return vertx.eventBus().<JsonObject>request(Addresses.LOCAL_MODELS, new JsonObject().put("model", model),
             new DeliveryOptions().addHeader(ServiceActions.ACTION, ServiceActions.ACQUIRE).setSendTimeout(timeout))
         .map(reply -> reply.body().getString("runner_id"))
-        .recover(failure -> Future.failedFuture(
-            BusFailures.toApiError(failure, "the local model manager").exception()));
+        .recover(failure -> Future.failedFuture(LocalModelsOff.toApiError(failure, config.get().llama()).exception()));
   }
 
   private ChatClient.Call runnerCall(CallContext call) {

@@ -6,7 +6,6 @@ import io.lmbridge.config.ConfigLoader;
 import io.lmbridge.config.ConfigWatcher;
 import io.lmbridge.config.ClusterConfig;
 import io.lmbridge.config.GatewayConfig;
-import io.lmbridge.config.LlamaConfig;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.ProviderConfig;
 import io.lmbridge.ingress.InFlightRequests;
@@ -22,8 +21,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -76,7 +73,7 @@ public final class Node {
     LogLevels.apply(initial.logLevel());
     LiveConfig live = new LiveConfig(settings.sources(), initial);
     boolean clustered = initial.cluster().enabled();
-    boolean runners = settings.roles().contains(Role.PROVIDERS) && localModelsWanted(initial.llama());
+    boolean runners = settings.roles().contains(Role.PROVIDERS) && initial.llama().whyNotServed() == null;
     // Runners join the event bus over Hazelcast, so a standalone node with local models runs a
     // cluster of its own on loopback, under a name no other gateway uses.
     ClusterConfig bus = clustered ? initial.cluster() : runners
@@ -96,11 +93,6 @@ public final class Node {
       return node.deploy(info, runnerCluster).map(node)
           .recover(failure -> v.close().transform(closed -> Future.failedFuture(failure)));
     });
-  }
-
-  /** Local models are served when turned on and there is somewhere to find them. */
-  private static boolean localModelsWanted(LlamaConfig llama) {
-    return llama.enabled() && (Files.isDirectory(Path.of(llama.modelDir())) || !llama.models().isEmpty());
   }
 
   private static String memberAddress(HazelcastClusterManager cluster) {

@@ -1,11 +1,11 @@
 package io.lmbridge.service;
 
 import io.lmbridge.bus.Addresses;
-import io.lmbridge.bus.BusFailures;
 import io.lmbridge.bus.ServiceActions;
 import io.lmbridge.chat.JsonFields;
 import io.lmbridge.config.LiveConfig;
 import io.lmbridge.ingress.JsonBodies;
+import io.lmbridge.local.LocalModelsOff;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -68,11 +68,11 @@ public final class LocalModelsEndpoint {
     return model.substring(model.indexOf(':') + 1);
   }
 
-  private static void answer(RoutingContext ctx, AsyncResult<JsonObject> done) {
+  private void answer(RoutingContext ctx, AsyncResult<JsonObject> done) {
     if (done.succeeded()) {
       ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(done.result().toBuffer());
     } else {
-      ctx.fail(BusFailures.toApiError(done.cause(), "the local model manager").exception());
+      ctx.fail(LocalModelsOff.toApiError(done.cause(), config.get().llama()).exception());
     }
   }
 }

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -129,6 +131,16 @@ class BadInputTest {
     Http.Reply empty = http.post("/v1/chat/completions", chat("openai:"));
     assertError(empty, 400, "invalid_request_error", "empty model name");
     assertThat(upstream.received()).hasSize(before);
+  }
+
+  @Test
+  void localModelsWhenTheNodeServesNoneSayWhatToSet() {
+    for (Http.Reply reply : List.of(http.post("/v1/chat/completions", chat("lmbridge:phi-4-mini")),
+        http.post("/v1/chat/completions", chat("lmbridge:phi-4-mini").put("stream", true)),
+        http.post("/v1/llama/models/load", new JsonObject().put("model", "phi-4-mini")))) {
+      assertError(reply, 404, "invalid_request_error", "this gateway serves no local models: llama.enabled is false");
+      assertThat(reply.error().getString("code")).isEqualTo("local_models_off");
+    }
   }
 
   @Test
