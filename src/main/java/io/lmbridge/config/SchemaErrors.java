@@ -18,9 +18,10 @@ import java.util.stream.Collectors;
 final class SchemaErrors {
 
   /** The validator's words for "something inside did not match". */
-  private static final Pattern ENCLOSING = Pattern.compile("Property \".*\" (does not match"
-      + " (additional properties |unevaluated properties )?schema|matches pattern .* but does not match associated schema)"
-      + "|Items did not match (additional items |unevaluated items )?schema");
+  private static final Pattern ENCLOSING = Pattern.compile(String.join("|",
+      "Property \".*\" does not match (additional properties |unevaluated properties )?schema",
+      "Property \".*\" matches pattern .* but does not match associated schema",
+      "Items did not match (additional items |unevaluated items )?schema"));
   private static final String UNKNOWN_PROPERTY = " does not match additional properties schema";
 
   private SchemaErrors() {

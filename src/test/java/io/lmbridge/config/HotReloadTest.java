@@ -89,7 +89,8 @@ class HotReloadTest {
     assertThat(ask("fast").status()).isEqualTo(200);
 
     gateway.write(gateway.jsonFile(), "{ not json");
-    await().atMost(Duration.ofSeconds(3)).until(() -> status().getString("last_error").contains("is not valid JSON: Unexpected character"));
+    await().atMost(Duration.ofSeconds(3))
+        .until(() -> status().getString("last_error").contains("is not valid JSON: Unexpected character"));
     assertThat(ask("fast").status()).isEqualTo(200);
 
     gateway.write(gateway.jsonFile(), json("openai:gpt-4o").encodePrettily());
