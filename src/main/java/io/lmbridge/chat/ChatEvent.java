@@ -3,6 +3,8 @@ package io.lmbridge.chat;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
+import java.util.List;
+
 /**
  * The canonical stream: what every provider's stream is translated into and every client dialect
  * renders from. {@code choice} is the completion index (for {@code n > 1}).
@@ -18,7 +20,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 })
 public sealed interface ChatEvent {
 
-  record TextDelta(int choice, String text) implements ChatEvent {
+  /** @param logprobs the text's tokens with their log probabilities, when the request asked for them; else null */
+  record TextDelta(int choice, String text, List<TokenLogprob> logprobs) implements ChatEvent {
+
+    public TextDelta(int choice, String text) {
+      this(choice, text, null);
+    }
   }
 
   /** Reasoning text, and the provider's signature over it once it is complete. */

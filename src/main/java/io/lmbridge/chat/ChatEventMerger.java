@@ -24,7 +24,8 @@ public final class ChatEventMerger {
       ChatEvent last = merged.isEmpty() ? null : merged.get(merged.size() - 1);
       if (last instanceof ChatEvent.TextDelta previous && event instanceof ChatEvent.TextDelta next
           && previous.choice() == next.choice()) {
-        merged.set(merged.size() - 1, new ChatEvent.TextDelta(next.choice(), previous.text() + next.text()));
+        merged.set(merged.size() - 1, new ChatEvent.TextDelta(next.choice(), previous.text() + next.text(),
+            joined(previous.logprobs(), next.logprobs())));
       } else if (last instanceof ChatEvent.ReasoningDelta previous && event instanceof ChatEvent.ReasoningDelta next
           && previous.choice() == next.choice() && previous.signature() == null && previous.text() != null
           && next.text() != null) {
@@ -35,5 +36,15 @@ public final class ChatEventMerger {
       }
     }
     return merged;
+  }
+
+  /** Both lists in order; null when neither delta carries any. */
+  public static List<TokenLogprob> joined(List<TokenLogprob> first, List<TokenLogprob> second) {
+    if (first == null || second == null) {
+      return first == null ? second : first;
+    }
+    List<TokenLogprob> joined = new ArrayList<>(first);
+    joined.addAll(second);
+    return joined;
   }
 }

@@ -13,7 +13,9 @@ public final class ChatResponseAccumulator {
 
   public void accept(ChatEvent event) {
     if (event instanceof ChatEvent.TextDelta delta) {
-      choice(delta.choice()).text.append(delta.text());
+      ChoiceState choice = choice(delta.choice());
+      choice.text.append(delta.text());
+      choice.logprobs = ChatEventMerger.joined(choice.logprobs, delta.logprobs());
     } else if (event instanceof ChatEvent.ReasoningDelta delta) {
       choice(delta.choice()).reasoning(delta);
     } else if (event instanceof ChatEvent.ToolCallDelta delta) {
@@ -44,6 +46,7 @@ public final class ChatResponseAccumulator {
     final Map<Integer, ToolCallState> toolCalls = new TreeMap<>();
     String signature;
     FinishReason finish;
+    List<TokenLogprob> logprobs;
 
     void reasoning(ChatEvent.ReasoningDelta delta) {
       if (delta.text() != null) {
@@ -75,7 +78,7 @@ public final class ChatResponseAccumulator {
       Message message = new Message(Role.ASSISTANT, content, null, calls, null,
           reasoning.isEmpty() ? null : reasoning.toString(), signature);
       FinishReason reason = finish != null ? finish : calls.isEmpty() ? FinishReason.STOP : FinishReason.TOOL_CALLS;
-      return new ChatResponse.Choice(index, message, reason);
+      return new ChatResponse.Choice(index, message, reason, logprobs);
     }
   }
 

@@ -22,7 +22,7 @@ public final class ChatResponseEvents {
       }
       String text = message.text();
       if (!text.isEmpty()) {
-        events.add(new ChatEvent.TextDelta(index, text));
+        events.add(new ChatEvent.TextDelta(index, text, choice.logprobs()));
       }
       List<ToolCall> calls = message.toolCalls();
       for (int i = 0; i < calls.size(); i++) {

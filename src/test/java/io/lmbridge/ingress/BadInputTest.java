@@ -89,6 +89,12 @@ class BadInputTest {
     assertError(overInt, 400, "invalid_request_error",
         "max_tokens: must be at most 2147483647, got " + (1L << 40));
 
+    Http.Reply alternativesAlone = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("top_logprobs", 2));
+    assertError(alternativesAlone, 400, "invalid_request_error", "top_logprobs: requires logprobs to be true");
+    Http.Reply tooManyAlternatives = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("logprobs", true)
+        .put("top_logprobs", 21));
+    assertError(tooManyAlternatives, 400, "invalid_request_error", "top_logprobs: must be at most 20, got 21");
+
     Http.Reply badContent = http.post("/v1/chat/completions", chat("openai:gpt-4o").put("messages",
         new JsonArray().add(new JsonObject().put("role", "user").put("content", 42))));
     assertError(badContent, 400, "invalid_request_error", "messages[0].content");

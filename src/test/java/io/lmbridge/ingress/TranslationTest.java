@@ -70,6 +70,8 @@ class TranslationTest {
         .put("presence_penalty", 0.1)
         .put("frequency_penalty", 0.2)
         .put("reasoning_effort", "low")
+        .put("logprobs", true)
+        .put("top_logprobs", 3)
         .put("user", "u-1")
         .put("logit_bias", new JsonObject().put("50256", -100))
         .put("service_tier", "flex");
@@ -79,7 +81,8 @@ class TranslationTest {
 
     JsonObject sent = openai.last().body();
     for (String field : List.of("tools", "tool_choice", "parallel_tool_calls", "response_format", "n", "seed",
-        "top_p", "presence_penalty", "frequency_penalty", "reasoning_effort", "user", "logit_bias", "service_tier")) {
+        "top_p", "presence_penalty", "frequency_penalty", "reasoning_effort", "logprobs", "top_logprobs", "user",
+        "logit_bias", "service_tier")) {
       assertThat(sent.getValue(field)).as(field).isEqualTo(request.getValue(field));
     }
     assertThat(sent.getString("model")).isEqualTo("gpt-4o");

@@ -3,6 +3,7 @@ package io.lmbridge.chat.openai;
 import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.ChatEvent;
 import io.lmbridge.chat.FinishReason;
+import io.lmbridge.chat.TokenLogprob;
 import io.lmbridge.chat.Usage;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -40,8 +41,9 @@ public final class ChatCompletionsChunks {
             signature));
       }
       String content = delta.getString("content");
-      if (content != null && !content.isEmpty()) {
-        events.add(new ChatEvent.TextDelta(index, content));
+      List<TokenLogprob> logprobs = OpenAiJson.logprobs(choice);
+      if (content != null && !content.isEmpty() || logprobs != null && !logprobs.isEmpty()) {
+        events.add(new ChatEvent.TextDelta(index, content == null ? "" : content, logprobs));
       }
       JsonArray toolCalls = delta.getJsonArray("tool_calls");
       if (toolCalls != null) {
@@ -97,7 +99,10 @@ public final class ChatCompletionsChunks {
     public List<String> render(List<ChatEvent> events) {
       List<String> chunks = new ArrayList<>();
       for (ChatEvent event : events) {
-        if (event instanceof ChatEvent.TextDelta text) {
+        if (event instanceof ChatEvent.TextDelta text && text.logprobs() != null) {
+          chunks.add(choice(text.choice(), new JsonObject().put("content", text.text()), null,
+              OpenAiJson.logprobs(text.logprobs()), chunks));
+        } else if (event instanceof ChatEvent.TextDelta text) {
           startChoice(text.choice(), chunks);
           chunks.add(textChunkHead + text.choice() + ",\"delta\":{\"content\":" + Json.encode(text.text())
               + textChunkTail);
@@ -109,7 +114,7 @@ public final class ChatCompletionsChunks {
           if (reasoning.signature() != null) {
             delta.put(OpenAiJson.REASONING_SIGNATURE, reasoning.signature());
           }
-          chunks.add(choice(reasoning.choice(), delta, null, chunks));
+          chunks.add(choice(reasoning.choice(), delta, null, null, chunks));
         } else if (event instanceof ChatEvent.ToolCallDelta call) {
           JsonObject function = new JsonObject();
           if (call.name() != null) {
@@ -122,9 +127,9 @@ public final class ChatCompletionsChunks {
           }
           toolCall.put("function", function);
           chunks.add(choice(call.choice(), new JsonObject().put("tool_calls", new JsonArray().add(toolCall)), null,
-              chunks));
+              null, chunks));
         } else if (event instanceof ChatEvent.Finish finish) {
-          chunks.add(choice(finish.choice(), new JsonObject(), finish.reason().wireName(), chunks));
+          chunks.add(choice(finish.choice(), new JsonObject(), finish.reason().wireName(), null, chunks));
         } else if (event instanceof ChatEvent.UsageReport report) {
           usage = report.usage();
         }
@@ -140,12 +145,12 @@ public final class ChatCompletionsChunks {
       return List.of(envelope(new JsonArray()).put("usage", OpenAiJson.usage(usage)).encode());
     }
 
-    private String choice(int index, JsonObject delta, String finishReason, List<String> out) {
+    private String choice(int index, JsonObject delta, String finishReason, JsonObject logprobs, List<String> out) {
       startChoice(index, out);
       return envelope(new JsonArray().add(new JsonObject()
           .put("index", index)
           .put("delta", delta)
-          .put("logprobs", null)
+          .put("logprobs", logprobs)
           .put("finish_reason", finishReason))).encode();
     }
 

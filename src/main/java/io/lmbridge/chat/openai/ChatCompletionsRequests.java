@@ -28,8 +28,8 @@ public final class ChatCompletionsRequests {
   /** Fields this class reads; any other top-level field is passed through to OpenAI-compatible upstreams. */
   private static final Set<String> KNOWN = Set.of("model", "messages", "tools", "tool_choice", "parallel_tool_calls",
       "response_format", "temperature", "top_p", "top_k", "max_tokens", "max_completion_tokens", "stop", "seed",
-      "presence_penalty", "frequency_penalty", "n", "reasoning_effort", "reasoning", "thinking", "stream",
-      "stream_options", "metadata", "user", "cache", "functions", "function_call");
+      "presence_penalty", "frequency_penalty", "n", "logprobs", "top_logprobs", "reasoning_effort", "reasoning",
+      "thinking", "stream", "stream_options", "metadata", "user", "cache", "functions", "function_call");
 
   private static final Function<JsonFields, JsonFields> FUNCTION = OpenAiRequestFields.nestedUnder("function");
   private static final Function<JsonFields, JsonFields> JSON_SCHEMA = OpenAiRequestFields.nestedUnder("json_schema");
@@ -111,6 +111,9 @@ public final class ChatCompletionsRequests {
     putIfSet(body, "presence_penalty", sampling.presencePenalty());
     putIfSet(body, "frequency_penalty", sampling.frequencyPenalty());
     putIfSet(body, "n", sampling.n());
+    if (sampling.topLogprobs() != null) {
+      body.put("logprobs", true).put("top_logprobs", sampling.topLogprobs());
+    }
     if (request.reasoning() != null) {
       putIfSet(body, "reasoning_effort", request.reasoning().effort());
     }
@@ -222,7 +225,20 @@ public final class ChatCompletionsRequests {
         fields.integer("seed", Long.MIN_VALUE),
         fields.number("presence_penalty", -2, 2),
         fields.number("frequency_penalty", -2, 2),
-        fields.smallInteger("n", 1));
+        fields.smallInteger("n", 1),
+        topLogprobs(fields));
+  }
+
+  /** OpenAI's pair: {@code logprobs: true} asks for them, {@code top_logprobs} for alternatives (0 by default). */
+  private static Integer topLogprobs(JsonFields fields) {
+    Integer top = OpenAiRequestFields.topLogprobs(fields);
+    if (!Boolean.TRUE.equals(fields.bool("logprobs"))) {
+      if (top != null) {
+        throw JsonFields.invalid("top_logprobs", "requires logprobs to be true");
+      }
+      return null;
+    }
+    return top == null ? 0 : top;
   }
 
   /** {@code reasoning_effort}, OpenRouter's {@code reasoning: {effort}}, or Anthropic's {@code thinking} budget. */

@@ -33,7 +33,7 @@ public final class ChatCompletionsResponses {
           message.getString(OpenAiJson.REASONING_SIGNATURE));
       FinishReason reason = OpenAiJson.finishReason(choice.getString("finish_reason"));
       choices.add(new ChatResponse.Choice(choice.getInteger("index", i), assistant,
-          reason == null ? FinishReason.STOP : reason));
+          reason == null ? FinishReason.STOP : reason, OpenAiJson.logprobs(choice)));
     }
     JsonObject usage = body.getJsonObject("usage");
     return new ChatResponse(choices, usage == null ? null : OpenAiJson.usage(usage));
@@ -59,7 +59,7 @@ public final class ChatCompletionsResponses {
       choices.add(new JsonObject()
           .put("index", choice.index())
           .put("message", json)
-          .put("logprobs", null)
+          .put("logprobs", OpenAiJson.logprobs(choice.logprobs()))
           .put("finish_reason", choice.finishReason().wireName()));
     }
     JsonObject body = new JsonObject()

@@ -1,6 +1,7 @@
 package io.lmbridge.chat.openai;
 
 import io.lmbridge.chat.FinishReason;
+import io.lmbridge.chat.TokenLogprob;
 import io.lmbridge.chat.ToolCall;
 import io.lmbridge.chat.Usage;
 import io.vertx.core.json.JsonArray;
@@ -87,5 +88,17 @@ final class OpenAiJson {
       value = messageOrDelta.getValue("reasoning");
     }
     return value instanceof String text ? text : null;
+  }
+
+  /** A choice's {@code logprobs}: {@code {"content": [...], "refusal": null}}, or null when it has none. */
+  static JsonObject logprobs(List<TokenLogprob> tokens) {
+    return tokens == null ? null
+        : new JsonObject().put("content", TokenLogprobsJson.write(tokens)).put("refusal", null);
+  }
+
+  /** The tokens of a choice's {@code logprobs.content}; null when there are none. */
+  static List<TokenLogprob> logprobs(JsonObject choice) {
+    return choice.getValue("logprobs") instanceof JsonObject logprobs
+        && logprobs.getValue("content") instanceof JsonArray content ? TokenLogprobsJson.read(content) : null;
   }
 }

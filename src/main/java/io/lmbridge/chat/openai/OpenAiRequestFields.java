@@ -31,7 +31,19 @@ public final class OpenAiRequestFields {
   /** Responses API nesting: the definition is the object itself. */
   public static final Function<JsonFields, JsonFields> FLAT = outer -> outer;
 
+  /** OpenAI's bound on {@code top_logprobs}. */
+  private static final int MAX_TOP_LOGPROBS = 20;
+
   private OpenAiRequestFields() {
+  }
+
+  /** {@code top_logprobs}: alternatives per generated token, 0 to 20; null when absent. */
+  public static Integer topLogprobs(JsonFields fields) {
+    Integer top = fields.smallInteger("top_logprobs", 0);
+    if (top != null && top > MAX_TOP_LOGPROBS) {
+      throw JsonFields.invalid("top_logprobs", "must be at most " + MAX_TOP_LOGPROBS + ", got " + top);
+    }
+    return top;
   }
 
   public static List<Tool> tools(JsonFields fields, Function<JsonFields, JsonFields> definition) {

@@ -155,7 +155,7 @@ final class RealtimeSession {
     messages.addAll(ConversationItems.toMessages(items));
     ChatRequest request = new ChatRequest(route.model(), messages, effective.tools(), effective.toolChoice(), null,
         null, new Sampling(effective.temperature(), null, null, effective.maxOutputTokens(), null, null, null, null,
-        null), null, true, null, null, null);
+        null, null), null, true, null, null, null);
     inFlight = new RealtimeResponse(services, dialect, conversationId, effective, route, request, this::send,
         output -> {
           inFlight = null;

@@ -2,8 +2,10 @@ package io.lmbridge.ingress.responses;
 
 import io.lmbridge.chat.ChatResponse;
 import io.lmbridge.chat.Message;
+import io.lmbridge.chat.TokenLogprob;
 import io.lmbridge.chat.ToolCall;
 import io.lmbridge.chat.Ids;
+import io.lmbridge.chat.openai.TokenLogprobsJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -22,6 +24,8 @@ final class OutputItem {
   final Kind kind;
   final String id;
   final StringBuilder text = new StringBuilder();
+  /** A message's tokens with their log probabilities, when the request asked for them. */
+  final List<TokenLogprob> logprobs = new ArrayList<>();
   String callId;
   String name;
   String signature;
@@ -53,7 +57,8 @@ final class OutputItem {
     if (response.choices().isEmpty()) {
       return items;
     }
-    Message message = response.choices().get(0).message();
+    ChatResponse.Choice choice = response.choices().get(0);
+    Message message = choice.message();
     // A signature alone (Gemini's, over thoughts it did not show) still needs an item to travel back in.
     if (message.reasoning() != null || message.reasoningSignature() != null) {
       OutputItem reasoning = reasoning();
@@ -66,6 +71,9 @@ final class OutputItem {
     if (!message.content().isEmpty() || message.toolCalls().isEmpty()) {
       OutputItem text = message();
       text.text.append(message.text());
+      if (choice.logprobs() != null) {
+        text.logprobs.addAll(choice.logprobs());
+      }
       items.add(text);
     }
     for (ToolCall call : message.toolCalls()) {
@@ -111,7 +119,7 @@ final class OutputItem {
         .put("type", "output_text")
         .put("text", done ? text.toString() : "")
         .put("annotations", new JsonArray())
-        .put("logprobs", new JsonArray());
+        .put("logprobs", done ? TokenLogprobsJson.write(logprobs) : new JsonArray());
   }
 
   JsonObject reasoningPart() {

@@ -55,12 +55,23 @@ final class ResponsesRequests {
         fields.bool("parallel_tool_calls"),
         text == null ? null : OpenAiRequestFields.responseFormat(text.child("format"), OpenAiRequestFields.FLAT),
         new Sampling(fields.number("temperature", 0, 2), fields.number("top_p", 0, 1), null,
-            fields.smallInteger("max_output_tokens", 1), null, null, null, null, null),
+            fields.smallInteger("max_output_tokens", 1), null, null, null, null, null, topLogprobs(fields)),
         effort == null ? null : new Reasoning(effort, null),
         Boolean.TRUE.equals(fields.bool("stream")),
         fields.stringMap("metadata"),
         fields.string("user"),
         null);
+  }
+
+  /**
+   * Log probabilities, asked for by including {@code message.output_text.logprobs} or by
+   * {@code top_logprobs} (alternatives per token).
+   */
+  private static Integer topLogprobs(JsonFields fields) {
+    Integer top = OpenAiRequestFields.topLogprobs(fields);
+    List<String> include = fields.stringOrStrings("include");
+    boolean included = include != null && include.contains("message.output_text.logprobs");
+    return top != null ? top : included ? Integer.valueOf(0) : null;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.lmbridge.ingress.responses;
 import io.lmbridge.chat.ChatEvent;
 import io.lmbridge.chat.FinishReason;
 import io.lmbridge.chat.Usage;
+import io.lmbridge.chat.openai.TokenLogprobsJson;
 import io.lmbridge.ingress.SseFrame;
 import io.lmbridge.ingress.StreamRenderer;
 import io.vertx.core.json.JsonArray;
@@ -49,8 +50,13 @@ final class ResponsesStream implements StreamRenderer {
       if (event instanceof ChatEvent.TextDelta text && text.choice() == 0) {
         OutputItem message = openItem(OutputItem.Kind.MESSAGE, frames);
         message.text.append(text.text());
+        JsonArray logprobs = new JsonArray();
+        if (text.logprobs() != null) {
+          message.logprobs.addAll(text.logprobs());
+          logprobs = TokenLogprobsJson.write(text.logprobs());
+        }
         frames.add(event("response.output_text.delta", contentRef(message)
-            .put("delta", text.text()).put("logprobs", new JsonArray())));
+            .put("delta", text.text()).put("logprobs", logprobs)));
       } else if (event instanceof ChatEvent.ReasoningDelta reasoning && reasoning.choice() == 0) {
         OutputItem item = openItem(OutputItem.Kind.REASONING, frames);
         if (reasoning.signature() != null) {
@@ -128,7 +134,7 @@ final class ResponsesStream implements StreamRenderer {
     switch (item.kind) {
       case MESSAGE -> {
         frames.add(event("response.output_text.done", contentRef(item).put("text", text)
-            .put("logprobs", new JsonArray())));
+            .put("logprobs", TokenLogprobsJson.write(item.logprobs))));
         frames.add(event("response.content_part.done", contentRef(item).put("part", item.textPart())));
       }
       case REASONING -> {

@@ -181,14 +181,8 @@ final class Generation {
 
   /** Asking the native side for token probabilities aborts this llama.cpp build's process. */
   private static void refuseLogprobs(ChatRequest request) {
-    if (request.passthrough() == null) {
-      return;
-    }
-    for (String field : List.of("logprobs", "top_logprobs")) {
-      Object value = request.passthrough().getValue(field);
-      if (value != null && !Boolean.FALSE.equals(value)) {
-        throw ApiError.invalidRequest(field + " is not supported by local models", field).exception();
-      }
+    if (request.sampling().topLogprobs() != null) {
+      throw ApiError.invalidRequest("logprobs is not supported by local models", "logprobs").exception();
     }
   }
 }

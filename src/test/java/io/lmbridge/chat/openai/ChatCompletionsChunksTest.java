@@ -2,6 +2,7 @@ package io.lmbridge.chat.openai;
 
 import io.lmbridge.chat.ChatEvent;
 import io.lmbridge.chat.FinishReason;
+import io.lmbridge.chat.TokenLogprob;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -54,5 +55,28 @@ class ChatCompletionsChunksTest {
         new ChatEvent.TextDelta(0, "hi"),
         new ChatEvent.ToolCallDelta(0, 0, "call_1", "f", "{\"a\""),
         new ChatEvent.Finish(0, FinishReason.TOOL_CALLS));
+  }
+
+  @Test
+  void logprobsTravelFromUpstreamChunksToClientChunks() {
+    JsonArray content = new JsonArray().add(new JsonObject().put("token", "Hi").put("logprob", -0.5)
+        .put("bytes", new JsonArray().add(72).add(105)).put("top_logprobs", new JsonArray()
+            .add(new JsonObject().put("token", "Hi").put("logprob", -0.5).put("bytes", new JsonArray().add(72).add(105)))
+            .add(new JsonObject().put("token", "Yo").put("logprob", -1.25).put("bytes", new JsonArray().add(89).add(111)))));
+    JsonObject chunk = new JsonObject().put("choices", new JsonArray().add(new JsonObject().put("index", 0)
+        .put("delta", new JsonObject().put("content", "Hi"))
+        .put("logprobs", new JsonObject().put("content", content))));
+
+    List<ChatEvent> events = ChatCompletionsChunks.parse(chunk, "openai");
+
+    ChatEvent.TextDelta text = (ChatEvent.TextDelta) events.get(0);
+    assertThat(text.text()).isEqualTo("Hi");
+    assertThat(text.logprobs()).singleElement().satisfies(token -> {
+      assertThat(token.logprob()).isEqualTo(-0.5);
+      assertThat(token.topLogprobs()).extracting(TokenLogprob::token).containsExactly("Hi", "Yo");
+    });
+    List<String> rendered = new ChatCompletionsChunks.Renderer("id", "m", 1, false).render(events);
+    assertThat(new JsonObject(rendered.get(1)).getJsonArray("choices").getJsonObject(0).getJsonObject("logprobs"))
+        .isEqualTo(new JsonObject().put("content", content).put("refusal", null));
   }
 }
