@@ -3,6 +3,7 @@ package io.lmbridge.testkit;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -158,7 +159,18 @@ final class GgufWriter {
     }
   }
 
-  void write(Path file) throws IOException {
+  /** Writes the file {@code fileName} in {@code dir} and returns its path. */
+  Path write(Path dir, String fileName) {
+    Path file = dir.resolve(fileName);
+    try {
+      write(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  private void write(Path file) throws IOException {
     Bytes head = new Bytes();
     head.raw("GGUF".getBytes(StandardCharsets.US_ASCII)).int32(3).int64(tensors.size()).int64(metadataCount);
     head.raw(metadata.toArray());

@@ -1,13 +1,7 @@
 package io.lmbridge.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
 
 /**
  * A tiny random-weight llama model written as GGUF, for tests that run real java-llama.cpp.
@@ -24,11 +18,13 @@ import java.util.SplittableRandom;
  * encodes (unknown characters fall back to bytes) and a JSON grammar can always be satisfied: every
  * character it asks for is some token. A ChatML template and its {@code <|im_start|>}/{@code <|im_end|>}
  * control tokens make it a chat model; llama.cpp treats {@code <|im_end|>} as end of generation.
+ *
+ * <p>It also writes tiny models of other architectures, laid out as converted real ones are, for the
+ * llama.cpp release this project builds (v0.5.0): {@link #qwen3} and {@link #phi3} with their families'
+ * real tokenizers, {@link #gemma3} with a vision projector, {@link #plamo2}, a Mamba/attention hybrid.
+ * {@link TinyModel} has what they share, and the bias that makes their gibberish mostly printable.
  */
 public final class TinyGguf {
-
-  /** {@code llama.context_length}: the training context. llama.cpp uses the context size it is given. */
-  private static final int CONTEXT_LENGTH = 512;
 
   private static final String CHATML = "{% for message in messages %}"
       + "{{ '<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n' }}"
@@ -79,7 +75,7 @@ public final class TinyGguf {
    *
    * @param quantized weight matrices in Q8_0 rather than F32 (norms stay F32, as llama.cpp keeps them)
    * @param steadyConstant the layers leave the embeddings' constant dimension alone (see
-   *     {@link #PIECE_BIAS}): deep enough, random layers drive it negative, which turns the output bias
+   *     {@link TinyModel}): deep enough, random layers drive it negative, which turns the output bias
    *     from favouring pieces to favouring the end tokens, and every answer ends after one token. The
    *     tiny model's biases were tuned with it moving, and its byte tokens, which tests and benchmarks
    *     rely on, come from that: it keeps it moving.
@@ -109,29 +105,16 @@ public final class TinyGguf {
     }
   }
 
-  private static final long SEED = 20250320L;
-  /**
-   * Random weights would pick the 256 byte tokens most of the time and write invalid UTF-8. So every
-   * token embedding carries a constant 1 in dimension 0, which survives the final RMS norm as a large
-   * positive component, and the output rows weigh it: ordinary pieces by {@code PIECE_BIAS}, so the
-   * text is mostly printable ASCII, and the end-of-generation tokens a little more, so a generation
-   * ends on its own after about 70 tokens on average (measured over 20 seeds at temperature 0.8).
-   */
-  private static final float PIECE_BIAS = 0.4f;
+  /** A generation ends after about 70 tokens on average (measured over 20 seeds at temperature 0.8). */
   private static final float END_BIAS = 0.6f;
   /** Far enough down that an endless model never samples an end token unless a grammar forces it. */
   private static final float ENDLESS_BIAS = -20f;
 
-  private static final int TOKEN_NORMAL = 1;
-  private static final int TOKEN_UNKNOWN = 2;
-  private static final int TOKEN_CONTROL = 3;
-  private static final int TOKEN_BYTE = 6;
-
-  /** SentencePiece's word-start marker, which stands for a space. */
-  private static final String SPACE = "\u2581";
-  private static final List<String> WORDS = List.of("the", "a", "and", "is", "of", "to", "in", "it", "you",
-      "hello", "world", "name", "answer", "yes", "no", "true", "false", "null", "once", "upon", "time");
-  private static final List<String> JSON_PIECES = List.of("{\"", "\":", "\",", "\"}", ",\"", ": ", ", ");
+  /**
+   * Far above the end tokens' (see {@link TinyQwen3}), for {@code <tool_call>} and a new line: Qwen3's
+   * template opens a call with both, and less made the model write text until {@code max_tokens}.
+   */
+  private static final float TOOL_CALL_BIAS = 2.0f;
 
   private TinyGguf() {
   }
@@ -172,188 +155,76 @@ public final class TinyGguf {
 
   /** Writes a GGUF header that names an architecture, and nothing else: for files a build cannot load. */
   public static Path writeArchitectureOnly(Path dir, String fileName, String architecture) {
-    Path file = dir.resolve(fileName);
-    try {
-      new GgufWriter().string("general.architecture", architecture)
-          .uint32(architecture + ".context_length", CONTEXT_LENGTH).write(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file;
-  }
-
-  private static Path write(Path dir, String fileName, String chatTemplate, float endBias, Shape shape) {
-    Path file = dir.resolve(fileName);
-    Vocabulary vocabulary = vocabulary();
-    GgufWriter gguf = new GgufWriter()
-        .string("general.architecture", "llama")
-        .string("general.name", "TinyGguf")
-        .uint32("general.alignment", GgufWriter.ALIGNMENT)
-        .uint32("llama.context_length", CONTEXT_LENGTH)
-        .uint32("llama.embedding_length", shape.embedding())
-        .uint32("llama.block_count", shape.layers())
-        .uint32("llama.feed_forward_length", shape.feedForward())
-        .uint32("llama.attention.head_count", shape.heads())
-        .uint32("llama.attention.head_count_kv", shape.kvHeads())
-        .float32("llama.attention.layer_norm_rms_epsilon", 1e-5f)
-        .uint32("llama.rope.dimension_count", shape.headDim())
-        .float32("llama.rope.freq_base", 10000f)
-        .uint32("llama.vocab_size", vocabulary.size())
-        .string("tokenizer.ggml.model", "llama")
-        .strings("tokenizer.ggml.tokens", vocabulary.tokens)
-        .float32s("tokenizer.ggml.scores", vocabulary.scores())
-        .int32s("tokenizer.ggml.token_type", vocabulary.types())
-        .uint32("tokenizer.ggml.unknown_token_id", 0)
-        .uint32("tokenizer.ggml.bos_token_id", 1)
-        .uint32("tokenizer.ggml.eos_token_id", 2)
-        .bool("tokenizer.ggml.add_bos_token", true)
-        .bool("tokenizer.ggml.add_eos_token", false);
-    if (chatTemplate != null) {
-      gguf.string("tokenizer.chat_template", chatTemplate);
-    }
-    addTensors(gguf, vocabulary, endBias, shape);
-    try {
-      gguf.write(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return file;
-  }
-
-  private static void addTensors(GgufWriter gguf, Vocabulary vocabulary, float endBias, Shape shape) {
-    SplittableRandom random = new SplittableRandom(SEED);
-    int width = shape.embedding();
-    int kvWidth = shape.kvHeads() * shape.headDim();
-    int feedForward = shape.feedForward();
-    Weights weights = new Weights(gguf, random, shape);
-    float[] embeddings = weights.values(width * vocabulary.size());
-    float[] output = weights.values(width * vocabulary.size());
-    for (int token = 0; token < vocabulary.size(); token++) {
-      embeddings[token * width] = 1f;
-      output[token * width] = vocabulary.outputBias(token, endBias);
-    }
-    weights.matrix("token_embd.weight", embeddings, width, vocabulary.size());
-    gguf.tensor("output_norm.weight", ones(width), width);
-    weights.matrix("output.weight", output, width, vocabulary.size());
-    for (int layer = 0; layer < shape.layers(); layer++) {
-      String block = "blk." + layer + ".";
-      gguf.tensor(block + "attn_norm.weight", ones(width), width);
-      weights.random(block + "attn_q.weight", width, width);
-      weights.random(block + "attn_k.weight", width, kvWidth);
-      weights.random(block + "attn_v.weight", width, kvWidth);
-      weights.matrix(block + "attn_output.weight", weights.writingResidual(width * width, width), width, width);
-      gguf.tensor(block + "ffn_norm.weight", ones(width), width);
-      weights.random(block + "ffn_gate.weight", width, feedForward);
-      weights.random(block + "ffn_up.weight", width, feedForward);
-      weights.matrix(block + "ffn_down.weight", weights.writingResidual(feedForward * width, feedForward),
-          feedForward, width);
-    }
-  }
-
-  /** Weight matrices: uniform in [-0.1, 0.1) times the shape's scale, small enough that activations stay finite. */
-  private record Weights(GgufWriter gguf, SplittableRandom random, Shape shape) {
-
-    float[] values(int count) {
-      double scale = shape.weightScale();
-      float[] values = new float[count];
-      for (int i = 0; i < count; i++) {
-        values[i] = (float) ((random.nextDouble() * 0.2 - 0.1) * scale);
-      }
-      return values;
-    }
-
-    /** A layer's output matrix; with a steady constant, the row that writes dimension 0 is zero. */
-    float[] writingResidual(int count, int rowLength) {
-      float[] matrix = values(count);
-      if (shape.steadyConstant()) {
-        Arrays.fill(matrix, 0, rowLength, 0f);
-      }
-      return matrix;
-    }
-
-    void random(String name, int rowLength, int rows) {
-      matrix(name, values(rowLength * rows), rowLength, rows);
-    }
-
-    void matrix(String name, float[] values, int rowLength, int rows) {
-      if (shape.quantized()) {
-        gguf.q8Tensor(name, values, rowLength, rows);
-      } else {
-        gguf.tensor(name, values, rowLength, rows);
-      }
-    }
-  }
-
-  private static float[] ones(int count) {
-    float[] values = new float[count];
-    Arrays.fill(values, 1f);
-    return values;
+    return new GgufWriter().string("general.architecture", architecture)
+        .uint32(architecture + ".context_length", TinyModel.CONTEXT_LENGTH).write(dir, fileName);
   }
 
   /**
-   * Special tokens first (ids 0 to 4), then the 256 byte tokens, then ordinary pieces. SentencePiece
-   * builds a piece by merging neighbours whose concatenation is a token, so every word piece comes with
-   * all its prefixes; the highest score merges first.
+   * Writes a tiny Qwen3 with Qwen's real tokenizer, Q8_0, about 16 MB: see {@link TinyQwen3}.
+   *
+   * @param vocabularyFile llama.cpp's {@code models/ggml-vocab-qwen2.gguf}
+   * @param chatTemplate for instance llama.cpp's {@code models/templates/Qwen-Qwen3-0.6B.jinja}; null for none
    */
-  private static Vocabulary vocabulary() {
-    Vocabulary vocabulary = new Vocabulary();
-    vocabulary.add("<unk>", TOKEN_UNKNOWN);
-    vocabulary.add("<s>", TOKEN_CONTROL);
-    vocabulary.add("</s>", TOKEN_CONTROL);
-    vocabulary.add("<|im_start|>", TOKEN_CONTROL);
-    vocabulary.add("<|im_end|>", TOKEN_CONTROL);
-    for (int b = 0; b < 256; b++) {
-      vocabulary.add(String.format("<0x%02X>", b), TOKEN_BYTE);
-    }
-    LinkedHashSet<String> pieces = new LinkedHashSet<>();
-    pieces.add(SPACE);
-    for (char c = '!'; c <= '~'; c++) {
-      pieces.add(String.valueOf(c));
-    }
-    for (String word : WORDS) {
-      String piece = SPACE + word;
-      for (int end = 2; end <= piece.length(); end++) {
-        pieces.add(piece.substring(0, end));
-      }
-    }
-    pieces.addAll(JSON_PIECES);
-    pieces.forEach(piece -> vocabulary.add(piece, TOKEN_NORMAL));
-    return vocabulary;
+  public static Path qwen3(Path dir, String fileName, Path vocabularyFile, String chatTemplate) {
+    return TinyQwen3.write(dir, fileName, vocabularyFile, chatTemplate, Map.of());
   }
 
-  private static final class Vocabulary {
-    final List<String> tokens = new ArrayList<>();
-    final List<Integer> typeList = new ArrayList<>();
+  /**
+   * The same Qwen3, but one that soon opens a tool call when it may, and keeps making calls, for tests of
+   * calls in the model's own format: llama.cpp's grammar for a required call lets a model write text first,
+   * which the other tiny models would do until {@code max_tokens}.
+   */
+  public static Path qwen3Calling(Path dir, String fileName, Path vocabularyFile, String chatTemplate) {
+    // "\u010a" is the new line in Qwen's byte-level tokens.
+    return TinyQwen3.write(dir, fileName, vocabularyFile, chatTemplate,
+        Map.of("<tool_call>", TOOL_CALL_BIAS, "\u010a", TOOL_CALL_BIAS));
+  }
 
-    void add(String token, int type) {
-      tokens.add(token);
-      typeList.add(type);
-    }
+  /**
+   * Writes a tiny Phi-3 with Phi-3's real tokenizer, Q8_0, about 3 MB: see {@link TinyPhi3}.
+   *
+   * @param vocabularyFile llama.cpp's {@code models/ggml-vocab-phi-3.gguf}
+   * @param chatTemplate for instance llama.cpp's {@code models/templates/microsoft-Phi-3.5-mini-instruct.jinja};
+   *     null for none
+   */
+  public static Path phi3(Path dir, String fileName, Path vocabularyFile, String chatTemplate) {
+    return TinyPhi3.write(dir, fileName, vocabularyFile, chatTemplate);
+  }
 
-    int size() {
-      return tokens.size();
-    }
+  /** Writes a tiny Gemma 3 text model with Gemma's chat template: see {@link TinyGemma3}. */
+  public static Path gemma3(Path dir, String fileName) {
+    return TinyGemma3.write(dir, fileName);
+  }
 
-    /** Longer pieces score higher, so merges prefer to grow whole words. */
-    float[] scores() {
-      float[] scores = new float[size()];
-      for (int i = 0; i < scores.length; i++) {
-        scores[i] = typeList.get(i) == TOKEN_NORMAL ? tokens.get(i).length() - 10f : 0f;
-      }
-      return scores;
-    }
+  /**
+   * Writes the vision projector of {@link #gemma3}, which llama-server loads with {@code --mmproj}: see
+   * {@link TinyGemma3Projector}.
+   */
+  public static Path gemma3Projector(Path dir, String fileName) {
+    return TinyGemma3Projector.write(dir, fileName);
+  }
 
-    /** The output row's weight on the embeddings' constant dimension: see {@link #PIECE_BIAS}. */
-    float outputBias(int token, float endBias) {
-      String text = tokens.get(token);
-      if (text.equals("</s>") || text.equals("<|im_end|>")) {
-        return endBias;
-      }
-      return typeList.get(token) == TOKEN_NORMAL ? PIECE_BIAS : 0f;
-    }
+  /**
+   * Writes a tiny PLaMo-2, Mamba layer first as in real ones, with llama.cpp's PLaMo-2 tokenizer: see
+   * {@link TinyPlamo2}. llama.cpp v0.5.0 needs {@code native/patches/0001-plamo2-rotary-dimensions.patch}
+   * to run it.
+   */
+  public static Path plamo2(Path dir, String fileName) {
+    return TinyPlamo2.write(dir, fileName);
+  }
 
-    int[] types() {
-      return typeList.stream().mapToInt(Integer::intValue).toArray();
+  private static Path write(Path dir, String fileName, String chatTemplate, float endBias, Shape shape) {
+    Vocabulary vocabulary = Vocabulary.sentencePiece();
+    TinyModel model = new TinyModel("llama", shape, vocabulary).sizes().heads()
+        .float32("attention.layer_norm_rms_epsilon", 1e-5f)
+        .uint32("rope.dimension_count", shape.headDim())
+        .float32("rope.freq_base", 10000f)
+        .uint32("vocab_size", vocabulary.size())
+        .tokenizer(chatTemplate)
+        .embeddings(endBias);
+    for (int layer = 0; layer < shape.layers(); layer++) {
+      model.block(layer).norm("attn_norm.weight").attention().norm("ffn_norm.weight").feedForward();
     }
+    return model.write(dir, fileName);
   }
 }
