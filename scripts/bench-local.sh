@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Tokens per second and time to first token of a local GGUF model through the gateway (HTTP, SSE,
-# event bus, runner process) and driven directly through java-llama.cpp, with the same model,
+# The fallback engine: tokens per second and time to first token of a local GGUF model through the
+# gateway on java-llama.cpp (HTTP, SSE, event bus, runner process) and driven directly through
+# java-llama.cpp, with the same model,
 # prompt, slots, threads and token count, at 1 and 4 concurrent streams. The paths take turns run by
 # run in one benchmark JVM after the same warmup (src/test/java/io/lmbridge/bench/LocalTokensBench.java).
 # Then one stream's rate after a burst, with the burst's slot caches kept and emptied
@@ -56,8 +57,8 @@ done
 # Idle slots are kept while the paths are compared, as the direct paths keep theirs.
 write_config() {
   cat > "$gateway_dir/gateway.json" <<JSON
-{"llama": {"model_dir": "$gateway_dir/models", "threads": 1, "slots": $slots, "context_size": $context, "max_loaded": 4,
-           "slot_cache_idle_seconds": $1}}
+{"llama": {"model_dir": "$gateway_dir/models", "engine": "java-llama.cpp", "threads": 1, "slots": $slots,
+           "context_size": $context, "max_loaded": 4, "slot_cache_idle_seconds": $1}}
 JSON
 }
 write_config 0

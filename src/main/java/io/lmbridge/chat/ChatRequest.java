@@ -38,4 +38,26 @@ public record ChatRequest(
     return new ChatRequest(upstreamModel, messages, tools, toolChoice, parallelToolCalls, responseFormat,
         sampling, reasoning, stream, metadata, user, passthrough);
   }
+
+  public ChatRequest withMessages(List<Message> newMessages) {
+    return new ChatRequest(model, newMessages, tools, toolChoice, parallelToolCalls, responseFormat,
+        sampling, reasoning, stream, metadata, user, passthrough);
+  }
+
+  /** @param newChoice null for the provider's default */
+  public ChatRequest withTools(List<Tool> newTools, ToolChoice newChoice) {
+    return new ChatRequest(model, messages, newTools, newChoice, parallelToolCalls, responseFormat,
+        sampling, reasoning, stream, metadata, user, passthrough);
+  }
+
+  /** @param format null for free text */
+  public ChatRequest withResponseFormat(ResponseFormat format) {
+    return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, format,
+        sampling, reasoning, stream, metadata, user, passthrough);
+  }
+
+  public ChatRequest withStream(boolean streamed) {
+    return new ChatRequest(model, messages, tools, toolChoice, parallelToolCalls, responseFormat,
+        sampling, reasoning, streamed, metadata, user, passthrough);
+  }
 }

@@ -13,6 +13,11 @@ public record DataUrl(String mediaType, String data) {
 
   private static final String BASE64 = ";base64";
 
+  /** The URL again: {@code data:MEDIA_TYPE;base64,DATA}. */
+  public String toUrl() {
+    return "data:" + mediaType + BASE64 + "," + data;
+  }
+
   /** The URL's parts, or empty when it is not a base64 data URL with a media type. */
   public static Optional<DataUrl> parse(String url) {
     if (url == null || !url.regionMatches(true, 0, "data:", 0, 5)) {

@@ -48,6 +48,7 @@ public final class ConfigLoader {
       new Variable("CACHE_ENABLED", "/cache/enabled", Kind.BOOLEAN),
       new Variable("CACHE_TTL_SECONDS", "/cache/ttl_seconds", Kind.INTEGER),
       new Variable("LLAMA_MODEL_DIR", "/llama/model_dir", Kind.STRING),
+      new Variable("LLAMA_ENGINE", "/llama/engine", Kind.STRING),
       new Variable("LLAMA_GPU_LAYERS", "/llama/gpu_layers", Kind.INTEGER),
       new Variable("LLAMA_THREADS", "/llama/threads", Kind.INTEGER),
       new Variable("LLAMA_TOP_K", "/llama/top_k", Kind.INTEGER),
@@ -181,15 +182,18 @@ public final class ConfigLoader {
   private static LlamaConfig llama(JsonObject llama) {
     List<LocalModelConfig> models = llama.getJsonArray("models").stream().map(JsonObject.class::cast)
         .map(model -> new LocalModelConfig(model.getString("name"), model.getString("path"),
-            model.getInteger("context_size"), model.getInteger("slots"), model.getInteger("gpu_layers"),
-            model.getInteger("threads"), model.getString("chat_template"), model.getBoolean("embedding", false)))
+            model.getString("mmproj"), model.getInteger("context_size"), model.getInteger("slots"),
+            model.getInteger("gpu_layers"), model.getInteger("threads"), model.getString("chat_template"),
+            model.getBoolean("embedding", false)))
         .toList();
-    return new LlamaConfig(llama.getBoolean("enabled"), llama.getString("model_dir"), llama.getInteger("gpu_layers"),
+    return new LlamaConfig(llama.getBoolean("enabled"), llama.getString("model_dir"),
+        LlamaEngine.parse(llama.getString("engine")).orElseThrow(), llama.getInteger("gpu_layers"),
         llama.getInteger("threads"), llama.getInteger("top_k"), llama.getDouble("top_p"),
         llama.getInteger("context_size"), llama.getInteger("slots"), llama.getInteger("max_queue"),
         llama.getInteger("max_loaded"), llama.getInteger("stream_interval_ms"),
         llama.getInteger("slot_cache_idle_seconds"), strings(llama.getJsonArray("runner_jvm_options")),
-        llama.getString("chat_template"), llama.getString("structured_mode"), llama.getString("structured_plan"),
+        llama.getString("chat_template"), enumOf(StructuredMode.class, llama.getString("structured_mode")),
+        enumOf(StructuredPlan.class, llama.getString("structured_plan")),
         models);
   }
 
@@ -212,6 +216,11 @@ public final class ConfigLoader {
         strings(doc.getJsonArray("models", new JsonArray())),
         headers,
         doc.getString("max_tokens_field", "max_tokens"));
+  }
+
+  /** A setting the schema has already held to the enum's values, written in lowercase. */
+  private static <E extends Enum<E>> E enumOf(Class<E> type, String configName) {
+    return Enum.valueOf(type, configName.toUpperCase(Locale.ROOT));
   }
 
   private static List<String> strings(JsonArray array) {

@@ -9,6 +9,8 @@ import java.util.List;
  * are found, the defaults each model loads with, and how runner processes are started.
  *
  * @param enabled         local inference on; it also needs {@code modelDir} to exist or models declared
+ * @param engine          which engine the runners load models with
+ * @param gpuLayers       layers offloaded to the GPU, -1 for all; null lets a CUDA build offload what fits
  * @param contextSize     tokens of context per model unless the model's entry says otherwise
  * @param slots           requests one model generates for at once (continuous batching)
  * @param maxQueue        requests waiting for a slot beyond which a model answers 429
@@ -16,17 +18,18 @@ import java.util.List;
  * @param streamIntervalMillis at most one message per stream per this interval: faster tokens go out together
  * @param slotCacheIdleSeconds a slot's prompt cache is emptied after this long unused, but for the slot
  *     used last; 0 keeps every cache
- * @param runnerJvmOptions options of each runner's JVM (heap, {@code -Dde.kherud.llama.lib.path=...})
+ * @param runnerJvmOptions options of each runner's JVM
  * @param chatTemplate    the template for models whose GGUF carries none (a llama.cpp name such as chatml)
  * @param structuredMode  strict, auto, prompt or off: how JSON output and tool calls are enforced
  * @param structuredPlan  system, auto or off: whether schemas and tools are described in a system message
  * @param models          models declared explicitly, beside the files found in {@code modelDir}
  */
-public record LlamaConfig(boolean enabled, String modelDir, int gpuLayers, int threads, int topK, double topP,
+public record LlamaConfig(boolean enabled, String modelDir, LlamaEngine engine, Integer gpuLayers, int threads,
+                          int topK, double topP,
                           int contextSize, int slots, int maxQueue, int maxLoaded, int streamIntervalMillis,
                           int slotCacheIdleSeconds,
                           List<String> runnerJvmOptions,
-                          String chatTemplate, String structuredMode, String structuredPlan,
+                          String chatTemplate, StructuredMode structuredMode, StructuredPlan structuredPlan,
                           List<LocalModelConfig> models) {
 
   public LlamaConfig {

@@ -5,7 +5,9 @@ package io.lmbridge.config;
  *
  * @param name  the key's model part: {@code lmbridge:NAME}
  * @param path  the GGUF file, absolute or relative to the model directory
+ * @param mmproj the vision projector, absolute or relative to the model directory; null to look for one
+ *     beside the model ({@link io.lmbridge.local.ModelCatalog})
  */
-public record LocalModelConfig(String name, String path, Integer contextSize, Integer slots, Integer gpuLayers,
-                               Integer threads, String chatTemplate, boolean embedding) {
+public record LocalModelConfig(String name, String path, String mmproj, Integer contextSize, Integer slots,
+                               Integer gpuLayers, Integer threads, String chatTemplate, boolean embedding) {
 }

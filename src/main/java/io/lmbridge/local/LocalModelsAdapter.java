@@ -15,6 +15,7 @@ import io.lmbridge.config.LiveConfig;
 import io.lmbridge.config.TimeoutConfig;
 import io.lmbridge.provider.CallContext;
 import io.lmbridge.provider.EventSink;
+import io.lmbridge.provider.ImageFetcher;
 import io.lmbridge.provider.ProviderVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -41,6 +42,7 @@ public final class LocalModelsAdapter extends ProviderVerticle {
   private final LiveConfig config;
   private final Map<String, Map<String, Consumer<ApiError>>> callsByRunner = new HashMap<>();
   private ChatClient client;
+  private ImageFetcher images;
 
   public LocalModelsAdapter(String providerName, LiveConfig config) {
     super(providerName);
@@ -50,6 +52,7 @@ public final class LocalModelsAdapter extends ProviderVerticle {
   @Override
   public Future<?> start() {
     client = new ChatClient(vertx);
+    images = new ImageFetcher(vertx, vertx.createHttpClient());
     var gone = vertx.eventBus().<JsonObject>localConsumer(Addresses.RUNNER_GONE, message -> runnerGone(
         message.body().getString("runner_id"), message.body().getString("reason")));
     var listing = vertx.eventBus().localConsumer(Addresses.models(providerName()), this::listModels);
@@ -64,8 +67,8 @@ public final class LocalModelsAdapter extends ProviderVerticle {
   }
 
   @Override
-  protected Future<ChatResponse> complete(ChatRequest request, CallContext call) {
-    return acquire(request.model()).compose(runnerId -> {
+  protected Future<ChatResponse> complete(ChatRequest asked, CallContext call) {
+    return withImagesInline(asked).compose(request -> acquire(request.model()).compose(runnerId -> {
       ChatClient.Call runnerCall = runnerCall(call);
       Promise<ChatResponse> answer = Promise.promise();
       track(runnerId, runnerCall.id(), error -> answer.tryFail(error.exception()));
@@ -79,12 +82,12 @@ public final class LocalModelsAdapter extends ProviderVerticle {
         }
       });
       return answer.future();
-    });
+    }));
   }
 
   @Override
-  protected Future<Void> stream(ChatRequest request, EventSink sink, CallContext call) {
-    return acquire(request.model()).compose(runnerId -> {
+  protected Future<Void> stream(ChatRequest asked, EventSink sink, CallContext call) {
+    return withImagesInline(asked).compose(request -> acquire(request.model()).compose(runnerId -> {
       ChatClient.Call runnerCall = runnerCall(call);
       track(runnerId, runnerCall.id(), error -> {
         client.cancel(runnerCall.id());
@@ -103,7 +106,12 @@ public final class LocalModelsAdapter extends ProviderVerticle {
           sink.end();
         }
       }).onFailure(refused -> untrack(runnerId, runnerCall.id()));
-    });
+    }));
+  }
+
+  /** Runners reach nothing on the network: image URLs are fetched here, by the gateway's guarded fetcher. */
+  private Future<ChatRequest> withImagesInline(ChatRequest request) {
+    return images.inline(request, config.get().images()).map(inline -> inline.applyTo(request));
   }
 
   /** The runner serving the model, loading it first if need be (which the request's timeout covers). */

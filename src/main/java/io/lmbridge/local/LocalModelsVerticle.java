@@ -117,7 +117,7 @@ public final class LocalModelsVerticle extends VerticleBase {
     // The path every request to a loaded model takes: a look at its file, not a listing of the directory.
     Runner running = name == null ? null : byModel.get(name);
     if (running != null && Files.isRegularFile(Path.of(running.spec.path()))
-        && (gpuLayers == null || gpuLayers == running.spec.gpuLayers())) {
+        && (gpuLayers == null || gpuLayers.equals(running.spec.gpuLayers()))) {
       running.lastUsed = System.nanoTime();
       return running.ready.future();
     }
@@ -162,6 +162,8 @@ public final class LocalModelsVerticle extends VerticleBase {
         runnerId,
         model.name(),
         model.path().toString(),
+        model.mmproj() == null ? null : model.mmproj().toString(),
+        settings.engine(),
         declared != null && declared.contextSize() != null ? declared.contextSize() : settings.contextSize(),
         declared != null && declared.slots() != null ? declared.slots() : settings.slots(),
         settings.maxQueue(),
@@ -186,7 +188,7 @@ public final class LocalModelsVerticle extends VerticleBase {
     RunnerProcess process;
     try {
       process = RunnerProcess.start(spec, settings.runnerJvmOptions(),
-          line -> LOG.log(System.Logger.Level.DEBUG, "[runner " + model.name() + "] " + line));
+          (level, line) -> LOG.log(level, "[runner " + model.name() + "] " + line));
     } catch (IOException e) {
       throw ApiError.internal("cannot start a runner for '" + model.name() + "': " + e.getMessage()).exception();
     }
@@ -217,16 +219,20 @@ public final class LocalModelsVerticle extends VerticleBase {
       runner.state = Runner.State.READY;
       runner.loadedAt = Instant.now();
       runner.tools = event.getJsonObject("tools");
+      runner.engine = event.getJsonObject("engine");
       LOG.log(System.Logger.Level.INFO, "local model '" + runner.spec.model() + "' is ready");
       runner.ready.tryComplete(runner.spec.runnerId());
     } else if ("failed".equals(event.getString("event"))) {
       runner.loadError = event.getString("error");
+      runner.engine = event.getJsonObject("engine");
     }
   }
 
   private void onExit(Runner runner, int code) {
     byId.remove(runner.spec.runnerId());
     byModel.remove(runner.spec.model(), runner);
+    vertx.fileSystem().deleteRecursive(runner.spec.tmpDir()).onFailure(failure -> LOG.log(System.Logger.Level.DEBUG,
+        "could not delete " + runner.spec.tmpDir() + ": " + failure.getMessage()));
     String reason;
     if (runner.state == Runner.State.STOPPING) {
       reason = "local model '" + runner.spec.model() + "' was unloaded";
@@ -236,20 +242,24 @@ public final class LocalModelsVerticle extends VerticleBase {
         failures.remove(runner.spec.model());
       }
       noteFailure(runner.spec.model(), reason);
-      LOG.log(System.Logger.Level.WARNING, reason);
+      LOG.log(System.Logger.Level.WARNING, reason + lastLines(runner));
     } else {
-      reason = "llama.cpp (build b4916, java-llama.cpp 4.2.0) could not load local model '" + runner.spec.model()
-          + "' (architecture '" + runner.header.architecture() + "'): "
-          + (runner.loadError != null ? runner.loadError : "the runner exited with code " + code)
-          + "; this build does not support every architecture, and the file may be damaged";
+      reason = LoadFailure.describe(runner.spec.model(), runner.header.architecture(), runner.engine,
+          runner.loadError != null ? runner.loadError : "the runner exited with code " + code);
       noteFailure(runner.spec.model(), reason);
-      LOG.log(System.Logger.Level.WARNING, reason);
+      LOG.log(System.Logger.Level.WARNING, reason + lastLines(runner));
     }
     runner.ready.tryFail(new ApiError(runner.state == Runner.State.LOADING ? 400 : 503,
         runner.state == Runner.State.LOADING ? "invalid_request_error" : "server_error", reason, "model",
         "model_unavailable", null).exception());
     vertx.eventBus().publish(Addresses.RUNNER_GONE,
         new JsonObject().put("runner_id", runner.spec.runnerId()).put("reason", reason));
+  }
+
+  /** What the runner wrote last, which holds the cause of a native abort. */
+  private static String lastLines(Runner runner) {
+    List<String> lines = runner.process.lastLines();
+    return lines.isEmpty() ? "" : "; its last output:\n  " + String.join("\n  ", lines);
   }
 
   private void noteFailure(String model, String reason) {
@@ -302,7 +312,8 @@ public final class LocalModelsVerticle extends VerticleBase {
     Runner runner = byModel.get(name);
     JsonObject json = runner != null ? runner.describe(gpu) : new JsonObject().put("state", "not_loaded")
         .put("loaded", false).put("gpu_layers", config.get().llama().gpuLayers());
-    json.put("name", name).put("key", "lmbridge:" + name).put("path", model == null ? null : model.path().toString());
+    json.put("name", name).put("key", "lmbridge:" + name).put("path", model == null ? null : model.path().toString())
+        .put("mmproj", model == null || model.mmproj() == null ? null : model.mmproj().toString());
     Failures failed = failures.get(name);
     if (failed != null) {
       json.put("last_error", failed.reason);

@@ -16,6 +16,9 @@ public final class ModelKeys {
   /** llama.cpp's quantization names: q4_0, Q4_K_M, IQ2_XXS, F16, BF16, Q8_0... */
   private static final Pattern QUANTIZATION = Pattern.compile(
       "[-_.](i?q\\d+(_[a-z0-9]+)*|f16|f32|bf16)$", Pattern.CASE_INSENSITIVE);
+  private static final String PROJECTOR = "mmproj";
+  /** The word {@code mmproj} with one separator beside it: {@code -mmproj}, {@code mmproj-}, {@code .mmproj}... */
+  private static final Pattern PROJECTOR_WORD = Pattern.compile("^mmproj[-_.]|[-_.]?mmproj(?=[-_.]|$)");
 
   private ModelKeys() {
   }
@@ -23,10 +26,26 @@ public final class ModelKeys {
   /** The model name of a GGUF file, or empty for a file that is not a model (a vision projector). */
   public static Optional<String> nameOf(String fileName) {
     String lower = fileName.toLowerCase(Locale.ROOT);
-    if (!lower.endsWith(".gguf") || lower.contains("mmproj")) {
+    if (!lower.endsWith(".gguf") || lower.contains(PROJECTOR)) {
       return Optional.empty();
     }
-    String base = lower.substring(0, lower.length() - ".gguf".length());
+    return key(lower);
+  }
+
+  /**
+   * For a vision projector, the name of the model it belongs to: its own name without {@code mmproj}
+   * ({@code Gemma-3-4b-it-mmproj-q4_0.gguf} belongs to {@code gemma-3-4b-it}); empty for other files.
+   */
+  public static Optional<String> projectorOf(String fileName) {
+    String lower = fileName.toLowerCase(Locale.ROOT);
+    if (!lower.endsWith(".gguf") || !lower.contains(PROJECTOR)) {
+      return Optional.empty();
+    }
+    return key(PROJECTOR_WORD.matcher(lower).replaceFirst(""));
+  }
+
+  private static Optional<String> key(String lowerFileName) {
+    String base = lowerFileName.substring(0, lowerFileName.length() - ".gguf".length());
     String name = QUANTIZATION.matcher(base).replaceFirst("");
     return VALID_NAME.matcher(name).matches() ? Optional.of(name) : Optional.empty();
   }

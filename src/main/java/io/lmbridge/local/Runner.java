@@ -22,6 +22,8 @@ final class Runner {
   Instant loadedAt;
   /** How tools reach the model ({@code via}: template, system_message or off), as the runner found once loaded. */
   JsonObject tools;
+  /** The engine serving it, and its llama.cpp release ({@code EngineInfo}), as the runner told. */
+  JsonObject engine;
   long lastUsed = System.nanoTime();
 
   Runner(RunnerSpec spec, GgufHeader header, RunnerProcess process) {
@@ -40,6 +42,7 @@ final class Runner {
         .put("context_size", spec.contextSize())
         .put("slots", spec.slots())
         .put("tools", tools)
+        .put("engine", engine)
         .put("memory_bytes", process.residentBytes())
         .put("gpu_memory_bytes", gpu.processBytes(process.pid()))
         .put("loaded_at", loadedAt == null ? null : loadedAt.toString());

@@ -2,7 +2,6 @@ package io.lmbridge.node;
 
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
 import java.util.logging.Logger;
@@ -24,7 +23,12 @@ public final class LogLevels {
 
   /** Installs the one-line format; call before anything logs. */
   public static void install() {
-    System.setProperty("java.util.logging.SimpleFormatter.format", FORMAT);
+    install(FORMAT);
+  }
+
+  /** Installs a one-line format of {@link java.util.logging.SimpleFormatter}'s; call before anything logs. */
+  public static void install(String format) {
+    System.setProperty("java.util.logging.SimpleFormatter.format", format);
     System.setProperty("hazelcast.logging.type", "jdk");
     LogManager.getLogManager().reset();
     ConsoleHandler handler = new ConsoleHandler();

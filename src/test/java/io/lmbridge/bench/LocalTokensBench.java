@@ -8,8 +8,8 @@ import de.kherud.llama.LlamaOutput;
 import de.kherud.llama.ModelParameters;
 import de.kherud.llama.Pair;
 import io.lmbridge.local.ModelKeys;
-import io.lmbridge.local.runner.RunnerMain;
-import io.lmbridge.local.runner.TokenStreams;
+import io.lmbridge.local.runner.javallama.JavaLlamaEngine;
+import io.lmbridge.local.runner.javallama.TokenStreams;
 import io.lmbridge.testkit.TinyGguf;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -64,6 +64,11 @@ import java.util.regex.Pattern;
  *   through the gateway, whose runner must empty them on its own once they are IDLE_SECONDS old;</li>
  *   <li>{@code LocalTokensBench rate LABEL URL MODEL_KEY TOKENS ROUNDS STREAMS} prints one row of
  *   {@link #RATE_HEADER}: the gateway alone, for a model loaded however the caller chose.</li>
+ *   <li>{@code LocalTokensBench servers LABEL TOKENS ROUNDS NAME=URL,MODEL_KEY...} prints, for 1 and 4
+ *   concurrent streams, one row of {@link #servers}' table: OpenAI-compatible servers streaming the same
+ *   model (llama.cpp's own llama-server, the gateway on each engine), taking turns run by run after the
+ *   same warmup, each with its tokens per second, its ratio to the first server's in the same round, and
+ *   its first token p50.</li>
  * </ul>
  * The direct paths load with one thread and the binding's default offload unless the system properties
  * {@code bench.threads} and {@code bench.gpu_layers} say otherwise; {@code bench.warmup_seconds} (60)
@@ -109,8 +114,10 @@ public final class LocalTokensBench {
       case "idle" -> idle(args);
       case "rate-header" -> System.out.println(RATE_HEADER);
       case "rate" -> rate(args);
+      case "servers-header" -> System.out.println(serversHeader(List.of(args).subList(1, args.length)));
+      case "servers" -> servers(args);
       default -> throw new IllegalArgumentException(
-          "write, name, header, compare, idle-header, idle, rate-header or rate");
+          "write, name, header, compare, idle-header, idle, rate-header, rate, servers-header or servers");
     }
     System.exit(0);
   }
@@ -160,6 +167,69 @@ public final class LocalTokensBench {
     paths.put("gateway", gateway(args[3], args[4], tokens, slots));
 
     ExecutorService pool = Executors.newCachedThreadPool();
+    warmUp(pool, paths);
+    for (int streams : new int[] {1, 4}) {
+      Map<String, List<Run>> runs = rounds(pool, paths, streams, rounds);
+      System.out.printf("| %s | %d | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", label, streams,
+          median(runs.get("direct"), Run::tokensPerSecond), median(runs.get("direct-runner"), Run::tokensPerSecond),
+          median(runs.get("gateway"), Run::tokensPerSecond),
+          medianRatio(runs.get("gateway"), runs.get("direct")), medianRatio(runs.get("gateway"), runs.get("direct-runner")),
+          firstTokenP50(runs.get("direct")), firstTokenP50(runs.get("direct-runner")), firstTokenP50(runs.get("gateway")));
+    }
+    pool.shutdown();
+  }
+
+  /** The table of {@code servers}: a column group per server, ratios to the first. */
+  private static String serversHeader(List<String> names) {
+    StringBuilder header = new StringBuilder("| Model | Streams |");
+    StringBuilder rule = new StringBuilder("|---|---:|");
+    for (int i = 0; i < names.size(); i++) {
+      header.append(" ").append(names.get(i)).append(" tokens/s |");
+      rule.append("---:|");
+      if (i > 0) {
+        header.append(" ").append(names.get(i)).append(" / ").append(names.get(0)).append(" |");
+        rule.append("---:|");
+      }
+    }
+    for (String name : names) {
+      header.append(" ").append(name).append(" first token p50 (ms) |");
+      rule.append("---:|");
+    }
+    return header + "\n" + rule;
+  }
+
+  private static void servers(String[] args) throws Exception {
+    String label = args[1];
+    int tokens = Integer.parseInt(args[2]);
+    int rounds = Integer.parseInt(args[3]);
+    Map<String, StreamRun> paths = new LinkedHashMap<>();
+    for (String server : List.of(args).subList(4, args.length)) {
+      String[] nameAndTarget = server.split("=", 2);
+      String[] urlAndKey = nameAndTarget[1].split(",", 2);
+      paths.put(nameAndTarget[0], gateway(urlAndKey[0], urlAndKey[1], tokens, 4));
+    }
+    ExecutorService pool = Executors.newCachedThreadPool();
+    warmUp(pool, paths);
+    List<String> names = new ArrayList<>(paths.keySet());
+    for (int streams : new int[] {1, 4}) {
+      Map<String, List<Run>> runs = rounds(pool, paths, streams, rounds);
+      StringBuilder row = new StringBuilder("| " + label + " | " + streams + " |");
+      List<Run> first = runs.get(names.get(0));
+      for (int i = 0; i < names.size(); i++) {
+        List<Run> server = runs.get(names.get(i));
+        row.append(String.format(" %.0f |", median(server, Run::tokensPerSecond)));
+        if (i > 0) {
+          row.append(String.format(" %.2f |", medianRatio(server, first)));
+        }
+      }
+      names.forEach(name -> row.append(String.format(" %.2f |", firstTokenP50(runs.get(name)))));
+      System.out.println(row);
+    }
+    pool.shutdown();
+  }
+
+  /** Every path at 4 streams then 1, until both {@link #WARMUP_RUNS} and {@link #WARMUP_NANOS} are done. */
+  private static void warmUp(ExecutorService pool, Map<String, StreamRun> paths) throws Exception {
     long warm = System.nanoTime() + WARMUP_NANOS;
     for (int run = 0; run < WARMUP_RUNS || System.nanoTime() < warm; run++) {
       for (int streams : new int[] {4, 1}) {
@@ -168,26 +238,24 @@ public final class LocalTokensBench {
         }
       }
     }
-    for (int streams : new int[] {1, 4}) {
-      Map<String, List<Run>> runs = new LinkedHashMap<>();
-      paths.keySet().forEach(name -> runs.put(name, new ArrayList<>()));
-      List<String> order = new ArrayList<>(paths.keySet());
-      for (int round = 0; round < rounds; round++) {
-        for (String name : order) {
-          Run run = run(pool, paths.get(name), streams);
-          runs.get(name).add(run);
-          System.err.printf("path=%s streams=%d round=%d tokens=%d seconds=%.3f tokens_per_s=%.0f bench_cpu_s=%.2f%n",
-              name, streams, round + 1, run.tokens(), run.seconds(), run.tokensPerSecond(), run.cpuSeconds());
-        }
-        Collections.rotate(order, 1);
+  }
+
+  /** One run of every path per round, in an order that turns each round; every run on standard error. */
+  private static Map<String, List<Run>> rounds(ExecutorService pool, Map<String, StreamRun> paths, int streams,
+                                               int rounds) throws Exception {
+    Map<String, List<Run>> runs = new LinkedHashMap<>();
+    paths.keySet().forEach(name -> runs.put(name, new ArrayList<>()));
+    List<String> order = new ArrayList<>(paths.keySet());
+    for (int round = 0; round < rounds; round++) {
+      for (String name : order) {
+        Run run = run(pool, paths.get(name), streams);
+        runs.get(name).add(run);
+        System.err.printf("path=%s streams=%d round=%d tokens=%d seconds=%.3f tokens_per_s=%.0f bench_cpu_s=%.2f%n",
+            name, streams, round + 1, run.tokens(), run.seconds(), run.tokensPerSecond(), run.cpuSeconds());
       }
-      System.out.printf("| %s | %d | %.0f | %.0f | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", label, streams,
-          median(runs.get("direct"), Run::tokensPerSecond), median(runs.get("direct-runner"), Run::tokensPerSecond),
-          median(runs.get("gateway"), Run::tokensPerSecond),
-          medianRatio(runs.get("gateway"), runs.get("direct")), medianRatio(runs.get("gateway"), runs.get("direct-runner")),
-          firstTokenP50(runs.get("direct")), firstTokenP50(runs.get("direct-runner")), firstTokenP50(runs.get("gateway")));
+      Collections.rotate(order, 1);
     }
-    pool.shutdown();
+    return runs;
   }
 
   /**
@@ -244,13 +312,13 @@ public final class LocalTokensBench {
     pool.shutdown();
   }
 
-  /** The same load settings a runner uses (local/runner/RunnerMain), with the threads and offload configured. */
+  /** The same load settings a runner uses (local/runner/javallama/JavaLlamaEngine), with the threads and offload configured. */
   private static LlamaModel load(String file, int slots, int context) {
     ModelParameters parameters = new ModelParameters().setModel(file).setCtxSize(context * slots).setParallel(slots)
         .setThreads(Integer.getInteger("bench.threads", 1)).disableLog();
     Integer gpuLayers = Integer.getInteger("bench.gpu_layers");
     return new LlamaModel(gpuLayers == null ? parameters
-        : parameters.setGpuLayers(RunnerMain.llamaGpuLayers(gpuLayers)));
+        : parameters.setGpuLayers(JavaLlamaEngine.llamaGpuLayers(gpuLayers)));
   }
 
   private static String chatPrompt(LlamaModel model) {

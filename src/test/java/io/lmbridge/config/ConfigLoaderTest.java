@@ -67,7 +67,8 @@ class ConfigLoaderTest {
         Map.entry("GATEWAY_HOST", "0.0.0.0"), Map.entry("GATEWAY_PORT", "9999"),
         Map.entry("OPENAI_API_KEY", "sk-o"), Map.entry("XAI_API_KEY", "xai-k"),
         Map.entry("OPENAI_BASE_URL", "http://127.0.0.1:1/v1/"), Map.entry("XAI_BASE_URL", "http://127.0.0.1:2/v1"),
-        Map.entry("LLAMA_MODEL_DIR", "/models"), Map.entry("LLAMA_GPU_LAYERS", "-1"),
+        Map.entry("LLAMA_MODEL_DIR", "/models"), Map.entry("LLAMA_ENGINE", "java-llama.cpp"),
+        Map.entry("LLAMA_GPU_LAYERS", "-1"),
         Map.entry("LLAMA_THREADS", "4"), Map.entry("LLAMA_TOP_K", "20"), Map.entry("LLAMA_TOP_P", "0.8"),
         Map.entry("LLAMA_STRUCTURED_MODE", "strict"), Map.entry("LLAMA_STRUCTURED_PLAN", "system"),
         Map.entry("LOG_LEVEL", "WARN"), Map.entry("SQLITE_DB_PATH", "/tmp/x.sqlite"),
@@ -79,9 +80,11 @@ class ConfigLoaderTest {
     assertThat(config.provider("openai").orElseThrow().baseUrl()).isEqualTo("http://127.0.0.1:1/v1");
     assertThat(config.provider("xai").orElseThrow().apiKey()).isEqualTo("xai-k");
     assertThat(config.provider("xai").orElseThrow().baseUrl()).isEqualTo("http://127.0.0.1:2/v1");
-    assertThat(config.llama()).extracting(LlamaConfig::modelDir, LlamaConfig::gpuLayers, LlamaConfig::threads,
-            LlamaConfig::topK, LlamaConfig::topP, LlamaConfig::structuredMode, LlamaConfig::structuredPlan)
-        .containsExactly("/models", -1, 4, 20, 0.8, "strict", "system");
+    assertThat(config.llama()).extracting(LlamaConfig::modelDir, LlamaConfig::engine, LlamaConfig::gpuLayers,
+            LlamaConfig::threads, LlamaConfig::topK, LlamaConfig::topP, LlamaConfig::structuredMode,
+            LlamaConfig::structuredPlan)
+        .containsExactly("/models", LlamaEngine.JAVA_LLAMA_CPP, -1, 4, 20, 0.8, StructuredMode.STRICT,
+            StructuredPlan.SYSTEM);
     assertThat(config.logLevel()).isEqualTo("warn");
     assertThat(config.sqliteDbPath()).isEqualTo("/tmp/x.sqlite");
     assertThat(config.cache()).isEqualTo(new CacheConfig(false, 60, 10000, 67108864));

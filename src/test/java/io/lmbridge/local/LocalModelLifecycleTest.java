@@ -4,6 +4,7 @@ import io.lmbridge.testkit.Http;
 import io.lmbridge.testkit.TestGateway;
 import io.lmbridge.testkit.TinyGguf;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
@@ -39,7 +40,7 @@ class LocalModelLifecycleTest {
     TinyGguf.writeEndless(models, "first-Q4_K_M.gguf");
     TinyGguf.write(models, "second.gguf");
     Files.writeString(models.resolve("broken.gguf"), "this is not a model");
-    TinyGguf.writeArchitectureOnly(models, "Qwen3-14B-Q8_0.gguf", "qwen3");
+    TinyGguf.writeArchitectureOnly(models, "Future-Model-Q8_0.gguf", "no-such-architecture");
     gateway = TestGateway.withLocalModels(models, new JsonObject().put("context_size", 8192).put("slots", 1)
         .put("max_queue", 0).put("max_loaded", 1));
     http = new Http(vertx, gateway.port());
@@ -79,9 +80,9 @@ class LocalModelLifecycleTest {
   void aRunnerKilledMidStreamFailsTheStreamAndTheNextRequestReloads() {
     http.post("/v1/llama/models/load", new JsonObject().put("model", "first"));
     long pid = model("first").getLong("pid");
-    Future<String> stream = post(chat(true, 8000));
-    await().until(() -> model("first").getBoolean("loaded"));
-    await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+    Promise<Void> generating = Promise.promise();
+    Future<String> stream = post(chat(true, 8000), generating);
+    generating.future().await();
     ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
     assertThat(stream.await()).contains("\"code\":\"model_unavailable\"").contains("stopped unexpectedly");
@@ -124,10 +125,11 @@ class LocalModelLifecycleTest {
     assertThat(broken.status()).isEqualTo(400);
     assertThat(broken.error().getString("message")).contains("not a GGUF file");
 
-    Http.Reply unknown = http.post("/v1/llama/models/load", new JsonObject().put("model", "qwen3-14b"));
+    Http.Reply unknown = http.post("/v1/llama/models/load", new JsonObject().put("model", "future-model"));
     assertThat(unknown.status()).isEqualTo(400);
-    assertThat(unknown.error().getString("message")).contains("b4916").contains("'qwen3'");
-    assertThat(model("qwen3-14b").getString("last_error")).contains("'qwen3'");
+    assertThat(unknown.error().getString("message")).contains("'no-such-architecture'")
+        .contains("unknown model architecture");
+    assertThat(model("future-model").getString("last_error")).contains("'no-such-architecture'");
 
     TinyGguf.write(Path.of(model("first").getString("path")).getParent(), "Later-Arrival.gguf");
     assertThat(model("later-arrival").getBoolean("loaded")).isFalse();
@@ -148,10 +150,20 @@ class LocalModelLifecycleTest {
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "go on")));
   }
 
-  private static Future<String> post(JsonObject body) {
+  /** The whole streamed answer; {@code generating} completes once its text has begun. */
+  private static Future<String> post(JsonObject body, Promise<Void> generating) {
     return vertx.createHttpClient().request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
             .setPort(gateway.port()).setURI("/v1/chat/completions"))
         .compose(request -> request.send(body.encode()))
-        .compose(response -> response.body().map(Object::toString));
+        .compose(response -> {
+          StringBuilder received = new StringBuilder();
+          response.handler(chunk -> {
+            received.append(chunk);
+            if (received.indexOf("\"content\":\"") >= 0) {
+              generating.tryComplete();
+            }
+          });
+          return response.end().map(v -> received.toString());
+        });
   }
 }

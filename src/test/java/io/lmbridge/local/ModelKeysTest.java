@@ -23,4 +23,13 @@ class ModelKeysTest {
     assertThat(ModelKeys.nameOf("notes.txt")).isEmpty();
     assertThat(ModelKeys.nameOf("My Model.gguf")).isEmpty();
   }
+
+  @Test
+  void aProjectorBelongsToTheModelWhoseNameItHasWithoutMmproj() {
+    assertThat(ModelKeys.projectorOf("Gemma-3-4b-it-mmproj-q4_0.gguf")).contains("gemma-3-4b-it");
+    assertThat(ModelKeys.projectorOf("mmproj-Gemma-3-4b-it-f16.gguf")).contains("gemma-3-4b-it");
+    assertThat(ModelKeys.projectorOf("gemma-3-4b-it.mmproj.gguf")).contains("gemma-3-4b-it");
+    assertThat(ModelKeys.projectorOf("Gemma-3-4b-it-q4_0.gguf")).isEmpty();
+    assertThat(ModelKeys.projectorOf("mmproj.txt")).isEmpty();
+  }
 }

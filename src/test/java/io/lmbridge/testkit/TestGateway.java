@@ -90,7 +90,12 @@ public final class TestGateway implements AutoCloseable {
    * settings; each runner decodes on one thread, since the suite shares two cores.
    */
   public static TestGateway withLocalModels(Path models, JsonObject llama) {
-    return start(new JsonObject().put("llama", llama.copy().put("model_dir", models.toString()).put("threads", 1)), "");
+    return withLocalModels(models, llama, new JsonObject());
+  }
+
+  /** The same, over the rest of {@code config}. */
+  public static TestGateway withLocalModels(Path models, JsonObject llama, JsonObject config) {
+    return start(config.copy().put("llama", llama.copy().put("model_dir", models.toString()).put("threads", 1)), "");
   }
 
   public Node node() {

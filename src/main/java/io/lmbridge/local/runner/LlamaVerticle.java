@@ -1,6 +1,5 @@
 package io.lmbridge.local.runner;
 
-import de.kherud.llama.LlamaModel;
 import io.lmbridge.bus.Addresses;
 import io.lmbridge.bus.BusFailures;
 import io.lmbridge.chat.ApiError;
@@ -11,48 +10,54 @@ import io.lmbridge.provider.EventSink;
 import io.lmbridge.provider.ProviderVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.WorkerExecutor;
+import io.vertx.core.Promise;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A runner's model on the event bus, serving the same chat call contract as every provider adapter
- * at {@link Addresses#runner}. Generations run on a pool of worker threads, one per slot of the
- * model (llama.cpp batches them); requests beyond the slots wait, and beyond the queue get 429. A
- * model loaded with embeddings on also serves {@link Addresses#embeddings}. Slots left unused for
- * {@code slot_cache_idle_seconds} have their caches emptied ({@link TokenStreams#clearIdle}).
+ * at {@link Addresses#runner}, whichever {@link Engine} holds the model. Requests run on threads of
+ * their own, as many as the model has slots plus the queue (the engine batches the slots and makes
+ * the rest wait); beyond those, a request gets 429. A model loaded with embeddings on also serves
+ * {@link Addresses#embeddings}.
  */
 final class LlamaVerticle extends ProviderVerticle {
 
-  private static final System.Logger LOG = System.getLogger(LlamaVerticle.class.getName());
+  private static final long STOP_SECONDS = 5;
 
-  private final ServedModel served;
-  private final LlamaModel model;
+  private final Engine engine;
   private final RunnerSpec spec;
-  private WorkerExecutor slots;
+  /** In flight, to cancel when the runner stops. */
+  private final Set<Generation> generations = ConcurrentHashMap.newKeySet();
+  private ExecutorService requests;
   private Context context;
   private int admitted;
 
-  LlamaVerticle(ServedModel served) {
-    super(Addresses.runnerName(served.spec().runnerId()));
-    this.served = served;
-    this.model = served.model();
-    this.spec = served.spec();
+  LlamaVerticle(Engine engine, RunnerSpec spec) {
+    super(Addresses.runnerName(spec.runnerId()));
+    this.engine = engine;
+    this.spec = spec;
   }
 
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    // Generations are long by design: no blocked-thread warnings for them.
-    slots = vertx.createSharedWorkerExecutor("llama-" + spec.runnerId(), spec.slots(), 1, TimeUnit.DAYS);
-    if (spec.slotCacheIdleSeconds() > 0 && spec.slots() > 1) {
-      long idle = TimeUnit.SECONDS.toMillis(spec.slotCacheIdleSeconds());
-      vertx.setPeriodic(Math.max(1000, idle / 4), id -> clearIdleSlots(idle));
-    }
+    AtomicInteger count = new AtomicInteger();
+    requests = Executors.newFixedThreadPool(spec.slots() + spec.maxQueue(), task -> {
+      Thread thread = new Thread(null, task, "llama-request-" + count.incrementAndGet(),
+          Engine.THREAD_STACK_BYTES);
+      thread.setDaemon(true);
+      return thread;
+    });
     if (!spec.embedding()) {
       return super.start();
     }
@@ -60,38 +65,20 @@ final class LlamaVerticle extends ProviderVerticle {
         .compose(v -> super.start());
   }
 
-  /** On a worker thread of its own, one clearing at a time, so that no generation waits for a thread. */
-  private void clearIdleSlots(long idleMillis) {
-    vertx.executeBlocking(() -> served.streams().clearIdle(TimeUnit.MILLISECONDS.toNanos(idleMillis)), true)
-        .onSuccess(cleared -> {
-          if (!cleared.isEmpty()) {
-            LOG.log(System.Logger.Level.DEBUG, "emptied the caches of idle slots " + cleared);
-          }
-        })
-        .onFailure(failure -> LOG.log(System.Logger.Level.WARNING, "could not empty idle slots: " + failure));
+  /**
+   * Cancels what is in flight and waits for the request threads to leave the engine, so that the engine
+   * can be closed: a native library torn down under a running thread crashes the process on its way out.
+   */
+  @Override
+  public Future<?> stop() {
+    requests.shutdown();
+    generations.forEach(Generation::cancel);
+    return vertx.executeBlocking(() -> requests.awaitTermination(STOP_SECONDS, TimeUnit.SECONDS));
   }
 
-  /** Embeds each input on a slot's thread; an input longer than the context is refused, not cut. */
   private void embed(Message<JsonObject> message) {
     List<String> inputs = message.body().getJsonArray("input").stream().map(String.class::cast).toList();
-    slots.executeBlocking(() -> {
-      JsonArray vectors = new JsonArray();
-      int tokens = 0;
-      for (int i = 0; i < inputs.size(); i++) {
-        int length = model.encode(inputs.get(i)).length;
-        if (length > spec.contextSize()) {
-          throw new ApiError(400, "invalid_request_error", "input[" + i + "] has " + length + " tokens; this model's"
-              + " context is " + spec.contextSize(), "input", "context_length_exceeded", null).exception();
-        }
-        tokens += length;
-        JsonArray vector = new JsonArray();
-        for (float value : model.embed(inputs.get(i))) {
-          vector.add(value);
-        }
-        vectors.add(vector);
-      }
-      return new JsonObject().put("embeddings", vectors).put("prompt_tokens", tokens);
-    }, false).onComplete(done -> {
+    blocking(() -> engine.embed(inputs)).onComplete(done -> {
       if (done.succeeded()) {
         message.reply(done.result());
       } else {
@@ -102,41 +89,78 @@ final class LlamaVerticle extends ProviderVerticle {
 
   @Override
   protected Future<ChatResponse> complete(ChatRequest request, CallContext call) {
-    return admit(request, call).compose(generation -> slots.<ChatResponse>executeBlocking(generation::complete, false)
-        .onComplete(done -> admitted--));
+    return admit().compose(admitted -> blocking(() -> {
+      Generation generation = prepare(request, call);
+      try {
+        generation.begin();
+        return generation.complete();
+      } finally {
+        generations.remove(generation);
+      }
+    }).onComplete(done -> release()));
   }
 
   @Override
   protected Future<Void> stream(ChatRequest request, EventSink sink, CallContext call) {
-    return admit(request, call).map(generation -> {
+    return admit().compose(admitted -> {
+      Promise<Void> accepted = Promise.promise();
       CoalescingSink events = new CoalescingSink(context, sink, spec.streamIntervalMillis());
-      slots.executeBlocking(() -> {
-        generation.run(events::add);
+      blocking(() -> {
+        Generation generation = prepare(request, call);
+        try {
+          generation.begin();
+          context.runOnContext(v -> accepted.tryComplete());
+          generation.run(events::add);
+        } finally {
+          generations.remove(generation);
+        }
         return null;
-      }, false).onComplete(done -> {
-        admitted--;
-        events.end(done.failed() ? ApiError.internal("local model: " + done.cause().getMessage()) : null);
+      }).onComplete(done -> {
+        release();
+        // A refusal before the first event answers the call; a failure after it ends the stream.
+        if (done.failed() && accepted.tryFail(done.cause())) {
+          return;
+        }
+        events.end(done.failed() ? BusFailures.toApiError(done.cause(), "the local model") : null);
       });
-      return null;
+      return accepted.future();
     });
   }
 
-  /**
-   * Takes the request's place in line and prepares its generation, so that a bad request fails
-   * before it is accepted. Preparing renders the template, counts the prompt's tokens and converts
-   * schemas to grammars, natively and in time that grows with the prompt: on a worker thread, where
-   * it neither holds up this event loop (every stream's tokens pass through it) nor waits for a slot.
-   */
-  private Future<Generation> admit(ChatRequest request, CallContext call) {
+  /** On a request thread: the generation, cancellable from the event loop from now on. */
+  private Generation prepare(ChatRequest request, CallContext call) {
+    Generation generation = engine.prepare(request);
+    generations.add(generation);
+    context.runOnContext(v -> call.onCancel(generation::cancel));
+    return generation;
+  }
+
+  /** Takes the request's place; beyond the slots and the queue, a 429. */
+  private Future<Void> admit() {
     if (admitted >= spec.slots() + spec.maxQueue()) {
       return Future.failedFuture(new ApiError(429, "rate_limit_error", "local model '" + spec.model() + "' is busy: "
           + spec.slots() + " requests generating and " + spec.maxQueue() + " waiting; retry shortly", null,
           "model_busy", "1").exception());
     }
     admitted++;
-    return vertx.<Generation>executeBlocking(() -> Generation.prepare(served, request), false)
-        .onFailure(refused -> admitted--)
-        .onSuccess(generation -> call.onCancel(generation::cancel));
+    return Future.succeededFuture();
   }
 
+  private void release() {
+    admitted--;
+  }
+
+  /** Runs on a request thread; completes on this verticle's event loop. */
+  private <T> Future<T> blocking(Callable<T> task) {
+    Promise<T> promise = Promise.promise();
+    requests.execute(() -> {
+      try {
+        T result = task.call();
+        context.runOnContext(v -> promise.complete(result));
+      } catch (Throwable failure) {
+        context.runOnContext(v -> promise.fail(failure));
+      }
+    });
+    return promise.future();
+  }
 }

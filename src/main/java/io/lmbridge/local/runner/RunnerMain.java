@@ -1,10 +1,10 @@
 package io.lmbridge.local.runner;
 
-import de.kherud.llama.LlamaModel;
-import de.kherud.llama.ModelParameters;
-import de.kherud.llama.args.PoolingType;
 import io.lmbridge.bus.BusCodec;
 import io.lmbridge.config.ClusterConfig;
+import io.lmbridge.config.LlamaEngine;
+import io.lmbridge.local.runner.javallama.JavaLlamaEngine;
+import io.lmbridge.local.runner.llamacpp.LlamaCppEngine;
 import io.lmbridge.node.ClusterSetup;
 import io.lmbridge.node.LogLevels;
 import io.vertx.core.Vertx;
@@ -15,20 +15,20 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A runner: the process that holds one local model, started by the gateway from the same jar. It
  * joins the gateway's event bus (a Hazelcast cluster on 127.0.0.1, or the gateway's real cluster),
- * loads the model, serves it with a {@link LlamaVerticle}, and tells the gateway it is ready or why
- * it could not load. Stopping the process is how a model is unloaded: the binding frees nothing
- * itself, and a native abort takes only this process down.
+ * loads the model with the configured {@link Engine}, serves it with a {@link LlamaVerticle}, and
+ * tells the gateway it is ready or why it could not load. Stopping the process is how a model is
+ * unloaded: it returns every byte of host and GPU memory, and a native abort takes only this
+ * process down.
  */
 public final class RunnerMain {
 
   private static final System.Logger LOG = System.getLogger(RunnerMain.class.getName());
-  private static final Set<String> NATIVE_LOG_LEVELS = Set.of("debug", "trace");
 
   private RunnerMain() {
   }
@@ -37,9 +37,8 @@ public final class RunnerMain {
     RunnerSpec spec = RunnerSpec.fromJson(args[0]);
     // A runner serves its gateway only: if that process goes (even by kill -9), so does the runner.
     ProcessHandle.current().parent().ifPresent(gateway -> gateway.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
-    LogLevels.install();
+    RunnerLog.install();
     LogLevels.apply(spec.logLevel());
-    System.setProperty("de.kherud.llama.tmpdir", spec.tmpDir());
     int port = Integer.parseInt(spec.clusterMember().substring(spec.clusterMember().lastIndexOf(':') + 1));
     HazelcastClusterManager cluster = ClusterSetup.runnerClusterManager(
         new ClusterConfig(true, spec.clusterName(), "127.0.0.1", port + 1, List.of(spec.clusterMember()), false));
@@ -49,83 +48,54 @@ public final class RunnerMain {
         .buildClustered()
         .await();
     BusCodec.register(vertx.eventBus());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().await(), "runner-shutdown"));
-    LlamaModel model;
+    // Unloading ends this process: the verticle stops (its requests cancelled and ended), then the engine,
+    // which must not be torn down under a running thread.
+    AtomicReference<Engine> loaded = new AtomicReference<>();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      vertx.close().await();
+      if (loaded.get() != null) {
+        closeQuietly(loaded.get());
+      }
+    }, "runner-shutdown"));
+    LlamaEngine chosen = chosenEngine(spec);
+    Engine engine;
     try {
-      model = new LlamaModel(parameters(spec));
+      SchemaCheck schemas = new SchemaCheck(vertx);
+      engine = chosen == LlamaEngine.LLAMA_CPP ? LlamaCppEngine.load(spec, schemas)
+          : JavaLlamaEngine.load(spec, schemas);
     } catch (RuntimeException | Error e) {
-      tell(vertx, spec, new JsonObject().put("event", "failed").put("error", String.valueOf(e.getMessage())));
+      JsonObject failed = new JsonObject().put("event", "failed").put("error", String.valueOf(e.getMessage()));
+      (chosen == LlamaEngine.LLAMA_CPP ? LlamaCppEngine.engineInfo() : Optional.of(JavaLlamaEngine.engineInfo()))
+          .ifPresent(info -> failed.put("engine", info.toJson()));
+      tell(vertx, spec, failed);
       LOG.log(System.Logger.Level.ERROR, "could not load " + spec.path() + ": " + e.getMessage());
       System.exit(3);
       return;
     }
-    Optional<ToolSyntax> templateTools = templateTools(model, spec);
-    ServedModel served = new ServedModel(model, spec, new SchemaGrammars(vertx), templateTools,
-        new TokenStreams(model, spec.slots()));
-    vertx.deployVerticle(new LlamaVerticle(served)).await();
+    loaded.set(engine);
+    vertx.deployVerticle(new LlamaVerticle(engine, spec)).await();
     tell(vertx, spec, new JsonObject().put("event", "ready").put("pid", ProcessHandle.current().pid())
-        .put("context_size", spec.contextSize()).put("slots", spec.slots()).put("tools", tools(spec, templateTools)));
+        .put("context_size", spec.contextSize()).put("slots", spec.slots()).put("tools", engine.tools())
+        .put("engine", engine.info().toJson()));
   }
 
   /**
-   * With the {@code auto} plan and a template that renders tools, how the model writes a call:
-   * found once, by rendering a probe call through the template. Empty otherwise, and then tools are
-   * described in a system message (or, with the {@code off} plan, not at all).
+   * The engine this runner loads with: {@code auto} takes the current llama.cpp when the jar has it.
+   * Asking for llama.cpp in a jar without it fails the load with how to build it.
    */
-  private static Optional<ToolSyntax> templateTools(LlamaModel model, RunnerSpec spec) {
-    if (!"auto".equals(spec.structuredPlan()) || !spec.jinja() || !spec.templateTools()) {
-      return Optional.empty();
+  private static LlamaEngine chosenEngine(RunnerSpec spec) {
+    if (spec.engine() != LlamaEngine.AUTO) {
+      return spec.engine();
     }
-    Optional<ToolSyntax> syntax = ToolSyntax.of(model);
-    LOG.log(System.Logger.Level.INFO, syntax.map(found -> spec.model() + ": the template renders tools; calls open with '"
-        + found.opening() + "'").orElse(spec.model() + ": the template mentions tools but drops a call; tools go in"
-        + " a system message"));
-    return syntax;
+    return LlamaCppEngine.engineInfo().isPresent() ? LlamaEngine.LLAMA_CPP : LlamaEngine.JAVA_LLAMA_CPP;
   }
 
-  /** How tools reach the model, for the model listing. */
-  private static JsonObject tools(RunnerSpec spec, Optional<ToolSyntax> templateTools) {
-    if ("off".equals(spec.structuredPlan())) {
-      return new JsonObject().put("via", "off");
+  private static void closeQuietly(Engine engine) {
+    try {
+      engine.close();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "could not close the engine: " + e);
     }
-    if (templateTools.isPresent()) {
-      return new JsonObject().put("via", "template").put("call_opening", templateTools.get().opening());
-    }
-    return new JsonObject().put("via", "system_message").put("call_opening", ToolSyntax.TAGGED.opening());
-  }
-
-  /** Each slot gets the whole configured context: llama.cpp divides the loaded context among slots. */
-  private static ModelParameters parameters(RunnerSpec spec) {
-    ModelParameters parameters = new ModelParameters()
-        .setModel(spec.path())
-        .setCtxSize(spec.contextSize() * spec.slots())
-        .setParallel(spec.slots())
-        .setGpuLayers(llamaGpuLayers(spec.gpuLayers()));
-    if (spec.threads() > 0) {
-      parameters.setThreads(spec.threads());
-    }
-    if (spec.jinja()) {
-      parameters.enableJinja();
-    } else if (spec.chatTemplate() != null) {
-      parameters.setChatTemplate(spec.chatTemplate());
-    }
-    if (spec.embedding()) {
-      // The default pooling gives every input the first token's vector on llama models.
-      parameters.enableEmbedding().setPoolingType(PoolingType.LAST);
-    }
-    if (!NATIVE_LOG_LEVELS.contains(spec.logLevel())) {
-      parameters.disableLog();
-    }
-    return parameters;
-  }
-
-  /**
-   * llama.cpp's layer count for a configured {@code gpu_layers}. Here -1 means every layer; to llama.cpp
-   * b4916 it means its own default, which is none on CUDA (only Metal builds default to all), so every
-   * layer is asked for the way llama.cpp's Metal default does, by a count no model reaches.
-   */
-  public static int llamaGpuLayers(int gpuLayers) {
-    return gpuLayers < 0 ? 999 : gpuLayers;
   }
 
   private static void tell(Vertx vertx, RunnerSpec spec, JsonObject event) throws Exception {

@@ -1,8 +1,8 @@
 package io.lmbridge.local.runner;
 
 import io.lmbridge.chat.ApiError;
-import io.lmbridge.chat.ApiException;
 import io.lmbridge.chat.ResponseFormat;
+import io.lmbridge.config.StructuredMode;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -10,52 +10,44 @@ import io.vertx.core.json.JsonObject;
 import java.util.Optional;
 
 /**
- * JSON output for {@code response_format}, by {@code llama.structured_mode}: {@code strict} constrains
- * decoding with a grammar made from the schema (a schema that does not convert is refused), {@code auto}
- * uses the grammar when the schema converts and the instruction alone when not, {@code prompt} only
- * instructs. All three validate the result against the schema, and an answer that does not parse or
- * match, a truncated one included, is an error, never passed off as valid. {@code off} passes through.
+ * JSON output for {@code response_format}, by {@code llama.structured_mode}: in {@code strict} and
+ * {@code auto} a grammar made from the schema constrains decoding (each engine makes it), in
+ * {@code prompt} only an instruction describes the schema. All three check the result against the
+ * schema, and an answer that does not parse or match, a truncated one included, is an error, never
+ * passed off as valid. {@code off} passes through.
  */
 final class StructuredOutput {
 
-  private static final String SCHEMA_PARAM = "response_format.json_schema.schema";
+  static final String SCHEMA_PARAM = "response_format.json_schema.schema";
 
   private final JsonObject schema;
-  private final String grammar;
+  private final StructuredMode mode;
 
-  private StructuredOutput(JsonObject schema, String grammar) {
+  private StructuredOutput(JsonObject schema, StructuredMode mode) {
     this.schema = schema;
-    this.grammar = grammar;
+    this.mode = mode;
   }
 
-  static Optional<StructuredOutput> of(ResponseFormat format, String mode, SchemaGrammars grammars) {
-    if (format == null || format.type() == ResponseFormat.Type.TEXT || "off".equals(mode)) {
+  static Optional<StructuredOutput> of(ResponseFormat format, StructuredMode mode) {
+    if (format == null || format.type() == ResponseFormat.Type.TEXT || mode == StructuredMode.OFF) {
       return Optional.empty();
     }
     JsonObject schema = format.type() == ResponseFormat.Type.JSON_SCHEMA && format.schema() != null
         ? format.schema() : new JsonObject().put("type", "object");
-    String grammar = "prompt".equals(mode) ? null : grammarOf(grammars, schema, "strict".equals(mode));
-    return Optional.of(new StructuredOutput(schema, grammar));
+    return Optional.of(new StructuredOutput(schema, mode));
   }
 
-  private static String grammarOf(SchemaGrammars grammars, JsonObject schema, boolean required) {
-    try {
-      return grammars.grammar(schema, SCHEMA_PARAM);
-    } catch (ApiException invalid) {
-      throw invalid;
-    } catch (RuntimeException unsupported) {
-      if (required) {
-        throw ApiError.invalidRequest("the local engine cannot turn this JSON schema into a grammar ("
-            + unsupported.getMessage() + "); simplify it, or set llama.structured_mode to auto",
-            SCHEMA_PARAM).exception();
-      }
-      return null;
-    }
+  JsonObject schema() {
+    return schema;
   }
 
-  /** The grammar to decode with, or null to rely on the instruction. */
-  String grammar() {
-    return grammar;
+  /** Whether decoding is to be constrained by a grammar made from the schema. */
+  boolean constrained() {
+    return mode == StructuredMode.STRICT || mode == StructuredMode.AUTO;
+  }
+
+  StructuredMode mode() {
+    return mode;
   }
 
   String plan() {
@@ -71,7 +63,7 @@ final class StructuredOutput {
       return invalid(truncated ? "the answer was cut off at max_tokens before its JSON was complete"
           : "the answer is not valid JSON");
     }
-    String mismatch = SchemaGrammars.mismatch(schema, value);
+    String mismatch = SchemaCheck.mismatch(schema, value);
     return mismatch == null ? null : invalid("the answer does not match the schema: " + mismatch);
   }
 

@@ -1,7 +1,6 @@
 package io.lmbridge.local.runner;
 
 import com.fasterxml.jackson.core.JsonParser;
-import de.kherud.llama.LlamaModel;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -21,10 +20,16 @@ import java.util.Optional;
  * in that format too. Rather than keep a list of model families, the opening is found by rendering a
  * probe call through the template and reading what precedes the call's JSON, as Ollama does.
  */
-record ToolSyntax(String opening) {
+public record ToolSyntax(String opening) {
 
-  /** The format the system plan teaches ({@link ToolCalls#plan}). */
-  static final ToolSyntax TAGGED = new ToolSyntax(ToolCalls.OPEN);
+  /** A model's chat template, applied to OpenAI-shaped messages and tools. */
+  @FunctionalInterface
+  public interface Template {
+    String render(JsonArray messages, JsonArray tools, boolean addGenerationPrompt);
+  }
+
+  /** The format the system plan teaches ({@link PromptedTools#plan}). */
+  public static final ToolSyntax TAGGED = new ToolSyntax(PromptedTools.OPEN);
 
   private static final String PROBE = "lmbridge_probe";
 
@@ -32,15 +37,15 @@ record ToolSyntax(String opening) {
    * The syntax of the model's template, or empty when the probe call cannot be found in what the
    * template renders (it drops calls, or writes them as something other than JSON).
    */
-  static Optional<ToolSyntax> of(LlamaModel model) {
+  public static Optional<ToolSyntax> of(Template template) {
     JsonArray tools = new JsonArray().add(new JsonObject().put("type", "function").put("function", new JsonObject()
         .put("name", PROBE).put("description", "probe").put("parameters", new JsonObject().put("type", "object"))));
     JsonObject user = new JsonObject().put("role", "user").put("content", "probe");
     JsonObject call = new JsonObject().put("role", "assistant").put("content", "").put("tool_calls", new JsonArray()
         .add(new JsonObject().put("id", "call_probe").put("type", "function")
             .put("function", new JsonObject().put("name", PROBE).put("arguments", "{\"probe\": true}"))));
-    String asked = PromptBuilder.render(model, new JsonArray().add(user), tools, true);
-    String answered = PromptBuilder.render(model, new JsonArray().add(user).add(call), tools, false);
+    String asked = template.render(new JsonArray().add(user), tools, true);
+    String answered = template.render(new JsonArray().add(user).add(call), tools, false);
     if (!answered.startsWith(asked)) {
       return Optional.empty();
     }

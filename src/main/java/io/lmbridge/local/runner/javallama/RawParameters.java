@@ -1,4 +1,4 @@
-package io.lmbridge.local.runner;
+package io.lmbridge.local.runner.javallama;
 
 import de.kherud.llama.InferenceParameters;
 

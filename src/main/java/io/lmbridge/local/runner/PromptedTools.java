@@ -15,14 +15,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Tool calling for local models, whose binding parses no tool format. When the client requires a
- * call ({@code required} or a named function), decoding is constrained by a grammar built from the
- * tools' parameter schemas, so the arguments always match. With {@code auto}, the model may answer in
- * text, and a call it writes is recognised in its {@link ToolSyntax} and checked after the fact. Models
- * whose template cannot carry tools are told about them by {@link #plan}, and answer a call as
+ * Tools the gateway itself describes to a local model and reads back, for templates that do not
+ * render tools (and for {@code llama.structured_plan} other than {@code auto}). When the client
+ * requires a call ({@code required} or a named function), decoding is constrained by a grammar
+ * built from {@link #callSchema}, so the arguments always match. With {@code auto}, the model may
+ * answer in text, and a call it writes is recognised in its {@link ToolSyntax} and checked after the
+ * fact. {@link #plan} tells the model about the tools, to answer a call as
  * {@code <tool_call>{"name": ..., "arguments": {...}}</tool_call>}.
  */
-final class ToolCalls {
+public final class PromptedTools {
 
   static final String OPEN = "<tool_call>";
   static final String CLOSE = "</tool_call>";
@@ -31,7 +32,7 @@ final class ToolCalls {
   private final boolean forced;
   private final ToolSyntax syntax;
 
-  private ToolCalls(List<Tool> tools, boolean forced, ToolSyntax syntax) {
+  private PromptedTools(List<Tool> tools, boolean forced, ToolSyntax syntax) {
     this.tools = tools;
     this.forced = forced;
     this.syntax = syntax;
@@ -42,7 +43,7 @@ final class ToolCalls {
    *
    * @param syntax how the model writes a call it was not forced into
    */
-  static Optional<ToolCalls> of(ChatRequest request, ToolSyntax syntax) {
+  static Optional<PromptedTools> of(ChatRequest request, ToolSyntax syntax) {
     ToolChoice choice = request.toolChoice();
     if (request.tools().isEmpty() || choice != null && choice.mode() == ToolChoice.Mode.NONE) {
       return Optional.empty();
@@ -57,7 +58,7 @@ final class ToolCalls {
     }
     boolean forced = choice != null
         && (choice.mode() == ToolChoice.Mode.REQUIRED || choice.mode() == ToolChoice.Mode.FUNCTION);
-    return Optional.of(new ToolCalls(offered, forced, syntax));
+    return Optional.of(new PromptedTools(offered, forced, syntax));
   }
 
   boolean forced() {
@@ -79,8 +80,8 @@ final class ToolCalls {
         + (forced ? "" : "\nOtherwise answer the user in plain text.");
   }
 
-  /** For a forced call: a grammar that admits only a call of one of the tools, with valid arguments. */
-  String grammar(SchemaGrammars grammars) {
+  /** For a forced call: the schema of a call of one of the tools with valid arguments, to make a grammar of. */
+  JsonObject callSchema() {
     JsonArray choices = new JsonArray();
     tools.forEach(tool -> choices.add(new JsonObject().put("type", "object")
         .put("properties", new JsonObject()
@@ -88,8 +89,7 @@ final class ToolCalls {
             .put("arguments", parameters(tool)))
         .put("required", new JsonArray().add("name").add("arguments"))
         .put("additionalProperties", false)));
-    JsonObject schema = choices.size() == 1 ? choices.getJsonObject(0) : new JsonObject().put("anyOf", choices);
-    return grammars.grammar(schema, "tools");
+    return choices.size() == 1 ? choices.getJsonObject(0) : new JsonObject().put("anyOf", choices);
   }
 
   /**
@@ -128,13 +128,13 @@ final class ToolCalls {
     }
     Optional<Tool> tool = tools.stream().filter(offered -> offered.name().equals(name)).findFirst();
     if (tool.isEmpty() || !(arguments instanceof JsonObject object)
-        || SchemaGrammars.mismatch(parameters(tool.get()), object) != null) {
+        || SchemaCheck.mismatch(parameters(tool.get()), object) != null) {
       return Optional.empty();
     }
     return Optional.of(new ToolCall("call_" + Ids.next(), tool.get().name(), object.encode()));
   }
 
-  static JsonObject parameters(Tool tool) {
+  public static JsonObject parameters(Tool tool) {
     return tool.parameters() != null ? tool.parameters() : new JsonObject().put("type", "object");
   }
 
