@@ -14,6 +14,7 @@ import io.lmbridge.testkit.TinyGguf;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -29,6 +30,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -371,25 +373,37 @@ public final class LocalTokensBench {
         .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", PROMPT)))
         .toBuffer();
     return () -> {
-      long start = System.nanoTime();
-      long[] first = {0};
-      StringBuilder tail = new StringBuilder();
-      int status = http.request(target).compose(request -> request.send(body)).compose(response -> {
-        response.handler(chunk -> {
-          String text = chunk.toString(StandardCharsets.UTF_8);
-          if (first[0] == 0 && FIRST_CONTENT.matcher(text).find()) {
-            first[0] = System.nanoTime() - start;
-          }
-          // The usage chunk comes last, before [DONE]: the last few KiB hold it whole.
-          tail.append(text);
-          if (tail.length() > 16_384) {
-            tail.delete(0, tail.length() - 8_192);
-          }
-        });
-        return response.end().map(response.statusCode());
-      }).toCompletionStage().toCompletableFuture().get();
-      return new Stream(completionTokens(status, tail.toString()), first[0]);
+      try {
+        return stream(http, target, body);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof HttpClosedException)) {
+          throw e;
+        }
+        // llama-server closes a kept-alive connection after a few requests: the pool then retries once.
+        return stream(http, target, body);
+      }
     };
+  }
+
+  private static Stream stream(HttpClient http, RequestOptions target, Buffer body) throws Exception {
+    long start = System.nanoTime();
+    long[] first = {0};
+    StringBuilder tail = new StringBuilder();
+    int status = http.request(target).compose(request -> request.send(body)).compose(response -> {
+      response.handler(chunk -> {
+        String text = chunk.toString(StandardCharsets.UTF_8);
+        if (first[0] == 0 && FIRST_CONTENT.matcher(text).find()) {
+          first[0] = System.nanoTime() - start;
+        }
+        // The usage chunk comes last, before [DONE]: the last few KiB hold it whole.
+        tail.append(text);
+        if (tail.length() > 16_384) {
+          tail.delete(0, tail.length() - 8_192);
+        }
+      });
+      return response.end().map(response.statusCode());
+    }).toCompletionStage().toCompletableFuture().get();
+    return new Stream(completionTokens(status, tail.toString()), first[0]);
   }
 
   private static int completionTokens(int status, String tail) {

@@ -27,7 +27,7 @@ class LlamaCppLocalModelsTest extends LocalModelsTest {
   }
 
   @Test
-  void theListingNamesTheEngineAndItsRelease() {
+  void theListingAndTheStatusNameTheEngineAndItsRelease() {
     gateway.openAi().chat().completions().create(ChatCompletionCreateParams.builder().model("lmbridge:tiny-chat")
         .addUserMessage("Hi").maxCompletionTokens(2).build());
 
@@ -35,6 +35,9 @@ class LlamaCppLocalModelsTest extends LocalModelsTest {
     assertThat(engine.getString("name")).isEqualTo("llama.cpp");
     assertThat(engine.getString("llama_cpp")).isEqualTo("v0.5.0");
     assertThat(engine.getString("backend")).isIn("cpu", "cuda");
+    assertThat(http.get("/v1/service/status").json().getJsonArray("models").stream().map(JsonObject.class::cast)
+        .filter(model -> model.getString("name").equals("tiny-chat")).findFirst().orElseThrow()
+        .getJsonObject("engine")).isEqualTo(engine);
   }
 
   @Test

@@ -18,6 +18,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -83,9 +89,13 @@ class LocalModelLifecycleTest {
     Promise<Void> generating = Promise.promise();
     Future<String> stream = post(chat(true, 8000), generating);
     generating.future().await();
-    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+    try (Warnings warnings = new Warnings()) {
+      ProcessHandle.of(pid).orElseThrow().destroyForcibly();
 
-    assertThat(stream.await()).contains("\"code\":\"model_unavailable\"").contains("stopped unexpectedly");
+      assertThat(stream.await()).contains("\"code\":\"model_unavailable\"").contains("stopped unexpectedly");
+      // The death is a warning, with the exit status (killed: 128 + SIGKILL).
+      await().until(() -> warnings.contain("the runner of local model 'first' stopped unexpectedly (exit code 137)"));
+    }
     assertThat(http.get("/health").status()).isEqualTo(200);
     Http.Reply next = http.post("/v1/chat/completions", chat(false, 4));
     assertThat(next.status()).isEqualTo(200);
@@ -125,10 +135,14 @@ class LocalModelLifecycleTest {
     assertThat(broken.status()).isEqualTo(400);
     assertThat(broken.error().getString("message")).contains("not a GGUF file");
 
-    Http.Reply unknown = http.post("/v1/llama/models/load", new JsonObject().put("model", "future-model"));
-    assertThat(unknown.status()).isEqualTo(400);
-    assertThat(unknown.error().getString("message")).contains("'no-such-architecture'")
-        .contains("unknown model architecture");
+    try (Warnings warnings = new Warnings()) {
+      Http.Reply unknown = http.post("/v1/llama/models/load", new JsonObject().put("model", "future-model"));
+      assertThat(unknown.status()).isEqualTo(400);
+      assertThat(unknown.error().getString("message")).contains("'no-such-architecture'")
+          .contains("unknown model architecture");
+      // The gateway's log has the runner's own last lines too, the engine's and its main's.
+      await().until(() -> warnings.contain("its last output:") && warnings.contain("could not load"));
+    }
     assertThat(model("future-model").getString("last_error")).contains("'no-such-architecture'");
 
     TinyGguf.write(Path.of(model("first").getString("path")).getParent(), "Later-Arrival.gguf");
@@ -165,5 +179,36 @@ class LocalModelLifecycleTest {
           });
           return response.end().map(v -> received.toString());
         });
+  }
+
+  /** The warnings the local-model manager logs while this is open. */
+  private static final class Warnings extends Handler implements AutoCloseable {
+
+    private final Logger manager = Logger.getLogger(LocalModelsVerticle.class.getName());
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+
+    Warnings() {
+      manager.addHandler(this);
+    }
+
+    boolean contain(String text) {
+      return messages.stream().anyMatch(message -> message.contains(text));
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+      if (record.getLevel() == Level.WARNING) {
+        messages.add(record.getMessage());
+      }
+    }
+
+    @Override
+    public void flush() {
+    }
+
+    @Override
+    public void close() {
+      manager.removeHandler(this);
+    }
   }
 }
