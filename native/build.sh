@@ -11,7 +11,7 @@
 # Settings (environment):
 #   LMBRIDGE_NATIVE         auto (default): CUDA when nvcc and an NVIDIA GPU are found, else CPU;
 #                           cpu, cuda, or off (skip: local models then run on java-llama.cpp 4.2.0)
-#   LLAMA_CPP_SOURCE_DIR    a llama.cpp source tree at the pinned release, instead of fetching one
+#   LLAMA_CPP_SOURCE_DIR    a clean llama.cpp source tree at the pinned release, instead of fetching one
 #   LMBRIDGE_NATIVE_CACHE   where the verified source is kept (default ~/.cache/lmbridge)
 #   LMBRIDGE_NATIVE_BUILD   where build trees are kept (default native/build): outside target/, so
 #                           `./mvnw clean` costs no rebuild, and a second build is incremental
@@ -119,7 +119,8 @@ copy_dir() {
   cp -a "$1/." "$2/"
   rm -rf "$2/.git"
   git -C "$2" init -q
-  git -C "$2" add -A
+  # Every file, as the release has them: it commits some that its own .gitignore would leave out.
+  git -C "$2" add -A --force
   git -C "$2" -c user.name=lmbridge -c user.email=lmbridge@localhost commit -qm "llama.cpp $LLAMA_CPP_RELEASE" >>"$log" 2>&1
 }
 
