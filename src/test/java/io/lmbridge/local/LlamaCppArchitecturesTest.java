@@ -170,6 +170,23 @@ class LlamaCppArchitecturesTest {
         .getJsonArray("tool_calls")).isNull();
   }
 
+  /** Without tools in play, a template that renders them changes nothing for JSON output. */
+  @Test
+  void qwen3AnswersInTheJsonAskedForWhenNoToolIsInPlay() {
+    JsonObject schema = new JsonObject().put("type", "object").put("properties", new JsonObject()
+        .put("city", new JsonObject().put("enum", new JsonArray().add("Paris").add("Rome"))))
+        .put("required", new JsonArray().add("city")).put("additionalProperties", false);
+
+    JsonObject reply = http.post("/v1/chat/completions", new JsonObject().put("model", "lmbridge:qwen3-14b")
+        .put("max_tokens", 60).put("seed", 2)
+        .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Where?")))
+        .put("response_format", new JsonObject().put("type", "json_schema").put("json_schema",
+            new JsonObject().put("name", "place").put("schema", schema)))).json();
+
+    String content = reply.getJsonArray("choices").getJsonObject(0).getJsonObject("message").getString("content");
+    assertThat(new JsonObject(content).getString("city")).isIn("Paris", "Rome");
+  }
+
   private static int chatPromptTokens(JsonObject extra) {
     return http.post("/v1/chat/completions", extra.copy().put("model", "lmbridge:qwen3-14b").put("max_tokens", 1)
             .put("messages", new JsonArray().add(new JsonObject().put("role", "user").put("content", "Why?"))))

@@ -56,7 +56,8 @@ public record RequestPlan(List<Message> turns, List<Tool> templateTools, Optiona
   public static RequestPlan of(ChatRequest request, StructuredMode mode, StructuredPlan plan, Template template,
                                ToolSyntax syntax, SchemaCheck schemas) {
     for (int i = 0; i < request.tools().size(); i++) {
-      schemas.requireSchema(PromptedTools.parameters(request.tools().get(i)), "tools[" + i + "].function.parameters");
+      schemas.requireSchema(PromptedTools.parameters(request.tools().get(i)),
+          "tools[" + i + "].function.parameters");
     }
     boolean throughTemplate = plan == StructuredPlan.AUTO && template != Template.NO_TOOLS;
     Optional<PromptedTools> tools = PromptedTools.of(request,
@@ -73,7 +74,7 @@ public record RequestPlan(List<Message> turns, List<Tool> templateTools, Optiona
             .map(json -> new Constraint(json.schema(), StructuredOutput.SCHEMA_PARAM, mode == StructuredMode.STRICT))
             .orElse(null));
     List<Tool> templateTools = throughTemplate ? tools.map(PromptedTools::offered).orElse(List.of()) : List.of();
-    if (throughTemplate && template == Template.TOOLS_PARSED_BY_ENGINE) {
+    if (throughTemplate && template == Template.TOOLS_PARSED_BY_ENGINE && tools.isPresent()) {
       // The engine constrains and parses calls itself, from the tools and tool_choice it is given.
       return new RequestPlan(ConversationTurns.of(request.messages(), null, false), templateTools, Optional.empty(),
           Optional.empty(), null);
