@@ -12,7 +12,6 @@
 #include <jni.h>
 
 #include "arg.h"
-#include "build-info.h"
 #include "common.h"
 #include "llama.h"
 #include "log.h"
@@ -139,18 +138,6 @@ EXPORT jint JNICALL JNI_OnLoad(JavaVM *, void *) {
     return JNI_VERSION_1_8;
 }
 
-// What the library was built from: {"commit", "build_number", "compiler", "target", "system"}.
-EXPORT jbyteArray JNICALL Java_io_lmbridge_local_runner_llamacpp_LlamaServerNative_buildInfo(JNIEnv * env, jclass) {
-    json info = {
-        {"commit", llama_commit()},
-        {"build_number", llama_build_number()},
-        {"compiler", llama_compiler()},
-        {"target", llama_build_target()},
-        {"system", llama_print_system_info()},
-    };
-    return to_bytes(env, info.dump());
-}
-
 // Loads a model with llama-server's command-line arguments, given as one NUL-separated UTF-8 list.
 EXPORT jlong JNICALL Java_io_lmbridge_local_runner_llamacpp_LlamaServerNative_load(JNIEnv * env, jclass,
                                                                                   jbyteArray joined_args) {
@@ -197,17 +184,11 @@ EXPORT jlong JNICALL Java_io_lmbridge_local_runner_llamacpp_LlamaServerNative_lo
         }
         instance->routes->update_meta(instance->context);
         server_routes & routes = *instance->routes;
+        // The handlers the runner calls; more of server_routes' are there to add by name.
         instance->handlers = {
             {"chat", &routes.post_chat_completions},
-            {"chat_tokens", &routes.post_chat_completions_tok},
-            {"completions", &routes.post_completions},
             {"embeddings", &routes.post_embeddings_oai},
-            {"tokenize", &routes.post_tokenize},
-            {"detokenize", &routes.post_detokenize},
-            {"apply_template", &routes.post_apply_template},
             {"props", &routes.get_props},
-            {"metrics", &routes.get_metrics},
-            {"slots", &routes.get_slots},
         };
     } catch (const std::exception & e) {
         throw_java(env, "java/lang/IllegalStateException", std::string("llama.cpp could not load the model: ") + e.what());

@@ -2,6 +2,7 @@ package io.lmbridge.testkit;
 
 import io.lmbridge.config.LlamaEngine;
 import io.lmbridge.local.runner.llamacpp.LlamaCppEngine;
+import io.lmbridge.local.runner.llamacpp.LlamaCppLibrary;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ public final class LocalEngines {
    * and chat templates ({@code models/templates/*.jinja}); the calling test is skipped where there is none.
    */
   public static Path llamaCppSource() {
-    Path source = LlamaCppEngine.build().map(build -> build.source()).map(Path::of).orElse(null);
+    Path source = LlamaCppLibrary.build().map(LlamaCppLibrary.Build::source).map(Path::of).orElse(null);
     assumeTrue(source != null && Files.isDirectory(source.resolve("models")),
         "the llama.cpp engine and the source tree it was built from are not here");
     return source;

@@ -45,11 +45,6 @@ public final class LlamaCppEngine implements Engine {
     this.vision = Boolean.TRUE.equals(props.getJsonObject("modalities", new JsonObject()).getValue("vision"));
   }
 
-  /** What the jar carries of this engine, or empty. */
-  public static Optional<LlamaCppLibrary.Build> build() {
-    return LlamaCppLibrary.build();
-  }
-
   /** This engine's description when the jar carries its library, else empty. */
   public static Optional<EngineInfo> engineInfo() {
     return LlamaCppLibrary.build().map(build -> new EngineInfo("llama.cpp", build.release(), build.backend()));

@@ -33,12 +33,7 @@ final class LlamaServer implements AutoCloseable {
     return new LlamaServer(LlamaServerNative.load(String.join("\0", arguments).getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** llama.cpp's build: {@code commit}, {@code build_number}, {@code system} (the CPU features and backends used). */
-  static JsonObject buildInfo() {
-    return new JsonObject(new String(LlamaServerNative.buildInfo(), StandardCharsets.UTF_8));
-  }
-
-  /** Starts a request to a handler ({@code chat}, {@code embeddings}, {@code tokenize}, {@code props}...). */
+  /** Starts a request to a handler ({@code chat}, {@code embeddings} or {@code props}). */
   Exchange exchange(String handler, JsonObject body) {
     return new Exchange(LlamaServerNative.exchange(handler, body.toBuffer().getBytes()));
   }

@@ -11,9 +11,6 @@ final class LlamaServerNative {
   private LlamaServerNative() {
   }
 
-  /** What the library was built from, as JSON: {@code commit}, {@code build_number}, {@code system}... */
-  static native byte[] buildInfo();
-
   /**
    * Loads a model.
    *
@@ -33,8 +30,8 @@ final class LlamaServerNative {
   static native void free(long server);
 
   /**
-   * A request to one of llama-server's handlers ({@code chat}, {@code embeddings}, {@code tokenize},
-   * {@code props}...): its handle, to run, read, cancel and release.
+   * A request to one of llama-server's handlers ({@code chat}, {@code embeddings} or {@code props}): its
+   * handle, to run, read, cancel and release.
    */
   static native long exchange(String handler, byte[] body);
 
