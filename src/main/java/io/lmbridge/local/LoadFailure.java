@@ -1,5 +1,6 @@
 package io.lmbridge.local;
 
+import io.lmbridge.config.LlamaEngine;
 import io.vertx.core.json.JsonObject;
 
 /** Why a local model did not load, in words that say which engine refused it and what to do. */
@@ -13,7 +14,7 @@ final class LoadFailure {
    * @param cause  the engine's own reason
    */
   static String describe(String model, String architecture, JsonObject engine, String cause) {
-    boolean fallback = engine != null && "java-llama.cpp".equals(engine.getString("name"));
+    boolean fallback = engine != null && LlamaEngine.JAVA_LLAMA_CPP.configName().equals(engine.getString("name"));
     String who = engine == null ? "the runner"
         : fallback ? "java-llama.cpp 4.2.0 (llama.cpp " + engine.getString("llama_cpp") + ")"
         : engine.getString("name") + " " + engine.getString("llama_cpp");

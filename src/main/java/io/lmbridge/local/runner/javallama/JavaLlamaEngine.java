@@ -5,6 +5,7 @@ import de.kherud.llama.ModelParameters;
 import de.kherud.llama.args.PoolingType;
 import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.ChatRequest;
+import io.lmbridge.config.LlamaEngine;
 import io.lmbridge.config.StructuredPlan;
 import io.lmbridge.local.runner.Engine;
 import io.lmbridge.local.runner.EngineInfo;
@@ -37,7 +38,7 @@ public final class JavaLlamaEngine implements Engine {
       + " `./mvnw package` where CMake and a C++ compiler are installed (see native/README.md)";
 
   private static final System.Logger LOG = System.getLogger(JavaLlamaEngine.class.getName());
-  private static final EngineInfo INFO = new EngineInfo("java-llama.cpp", "b4916", "cpu");
+  private static final EngineInfo INFO = new EngineInfo(LlamaEngine.JAVA_LLAMA_CPP, "b4916", "cpu");
   private static final Set<String> NATIVE_LOG_LEVELS = Set.of("debug", "trace");
 
   private final LlamaModel model;

@@ -2,6 +2,7 @@ package io.lmbridge.local.runner.llamacpp;
 
 import io.lmbridge.chat.ApiError;
 import io.lmbridge.chat.ChatRequest;
+import io.lmbridge.config.LlamaEngine;
 import io.lmbridge.config.StructuredPlan;
 import io.lmbridge.local.runner.Engine;
 import io.lmbridge.local.runner.EngineInfo;
@@ -47,7 +48,7 @@ public final class LlamaCppEngine implements Engine {
 
   /** This engine's description when the jar carries its library, else empty. */
   public static Optional<EngineInfo> engineInfo() {
-    return LlamaCppLibrary.build().map(build -> new EngineInfo("llama.cpp", build.release(), build.backend()));
+    return LlamaCppLibrary.build().map(build -> new EngineInfo(LlamaEngine.LLAMA_CPP, build.release(), build.backend()));
   }
 
   /** Loads the model; throws with llama.cpp's reason when it cannot. */
